@@ -4,9 +4,11 @@ go 1.26.8
 
 require (
 	github.com/dave/jennifer v1.7.1
+	github.com/dustin/go-humanize v1.0.1
 	github.com/google/go-cmp v0.7.0
 	github.com/influxdata/influxdb1-client v0.0.0-20220302092344-a9ab5670611c
 	github.com/urfave/cli/v2 v2.27.7
+	github.com/zeebo/mwc v0.0.4
 	golang.org/x/tools v0.52.0
 )
 

@@ -143,7 +143,7 @@ func (n *Node) ChainNames() []string {
 			out = append(out, name)
 		}
 	}
-	out = append(out, "stats", "deadman")
+	out = append(out, "deadman")
 	sort.Strings(out)
 	return out
 }
@@ -202,9 +202,9 @@ var (
 	Functions = map[string]*Function{}
 )
 
-func register(n *Node)         { Nodes[n.Name] = n }
+func register(n *Node)           { Nodes[n.Name] = n }
 func registerHandler(h *Handler) { Handlers[h.Name] = h }
-func registerFunc(f *Function) { Functions[f.Name] = f }
+func registerFunc(f *Function)   { Functions[f.Name] = f }
 
 // Convenience constructors for the data files.
 
@@ -214,7 +214,9 @@ func sig(ps ...Param) Signature { return Signature{Params: ps} }
 
 func variadic(v Param, ps ...Param) Signature { return Signature{Params: ps, Variadic: &v} }
 
-func prop(name string, s Signature, doc string) Property { return Property{Name: name, Sig: s, Doc: doc} }
+func prop(name string, s Signature, doc string) Property {
+	return Property{Name: name, Sig: s, Doc: doc}
+}
 
 // ChainMethods are the chain methods of every chainable node (Kapacitor's
 // chainnode); stats and deadman are available on every node.
@@ -236,3 +238,6 @@ func isCommonChain(name string) bool {
 	}
 	return false
 }
+
+// IsChainMethod reports whether name is one of the common chain methods.
+func IsChainMethod(name string) bool { return isCommonChain(name) }

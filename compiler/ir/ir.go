@@ -123,8 +123,11 @@ type Value struct {
 	// TimeDim is set for time(length[, offset]) in query().groupBy.
 	TimeDim *TimeDim `json:"timeDim,omitempty"`
 	// NodeID is set for a node passed as an argument (join, union).
-	NodeID int      `json:"node,omitempty"`
-	Pos    ast.Span `json:"-"`
+	NodeID int `json:"node,omitempty"`
+	// Var names the template var (`var x float`) whose value fills this
+	// value when a task is built from the template.
+	Var string   `json:"var,omitempty"`
+	Pos ast.Span `json:"-"`
 }
 
 // TimeDim is the value of time(length[, offset]).

@@ -1,0 +1,60 @@
+// Package compiler is tickc's library API: it checks TICKscript files,
+// formats them and draws their pipelines. The tickc command maps its flags
+// onto these functions, and tests call them directly.
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/tickc/tickc/compiler/check"
+	"github.com/tickc/tickc/compiler/diag"
+	"github.com/tickc/tickc/compiler/ir"
+	"github.com/tickc/tickc/compiler/parser"
+	"github.com/tickc/tickc/compiler/schema"
+)
+
+// Options configure a check.
+type Options struct {
+	// TaskID overrides the task ID, which defaults to the file's base name
+	// without .tick (cpu_alert.tick → cpu_alert).
+	TaskID string
+	// DBRPs are given outside the script (the -dbrp flag).
+	DBRPs []ir.DBRP
+	// Schema makes unknown fields errors and types lambdas exactly.
+	Schema *schema.Schema
+}
+
+// TaskID returns the task ID of a script file: its base name without .tick.
+func TaskID(filename string) string {
+	return strings.TrimSuffix(filepath.Base(filename), ".tick")
+}
+
+// Check parses and checks one script. The task is nil if there are errors;
+// the diagnostics may hold warnings either way.
+func Check(filename string, src []byte, opts Options) (*ir.Task, diag.List) {
+	prog, errs, complete := parser.Parse(filename, src)
+	if !complete {
+		errs.Sort()
+		return nil, errs
+	}
+	id := opts.TaskID
+	if id == "" {
+		id = TaskID(filename)
+	}
+	task, checkErrs := check.Check(prog, check.Config{TaskID: id, DBRPs: opts.DBRPs, Schema: opts.Schema})
+	all := append(errs, checkErrs...)
+	all.Sort()
+	return task, all
+}
+
+// CheckFile reads and checks a script file.
+func CheckFile(filename string, opts Options) (*ir.Task, diag.List, []byte, error) {
+	src, err := os.ReadFile(filename)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	task, diags := Check(filename, src, opts)
+	return task, diags, src, nil
+}
