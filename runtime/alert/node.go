@@ -1,0 +1,111 @@
+package alert
+
+import (
+	"time"
+)
+
+// Node is the runtime of one alert node: configuration, templates,
+// statistics, its anonymous topic and its handlers. Per-group State lives
+// with the caller. A Node is used by one task goroutine; only Stats may be
+// read concurrently.
+type Node struct {
+	Config    Config
+	Templates *Templates
+	Stats     Stats
+	// Topic is the node's anonymous topic; nil when the node has no
+	// handlers, in which case (as in Kapacitor) no state is shared between
+	// groups and events get previousLevel OK.
+	Topic    *Topic
+	Handlers []Handler
+	// HandlerError, if set, is called with each error a handler returns.
+	HandlerError func(h Handler, err error)
+}
+
+// NewNode validates cfg and returns a node. With at least one handler the
+// node gets an anonymous topic named topicID (Kapacitor uses
+// "<kapacitorID>:<taskID>:<nodeName>", e.g. "kapacitor:cpu:alert2").
+func NewNode(cfg Config, tmpl *Templates, topicID string, handlers ...Handler) (*Node, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, err
+	}
+	n := &Node{Config: cfg, Templates: tmpl, Handlers: handlers}
+	if len(handlers) > 0 {
+		n.Topic = NewTopic(topicID)
+	}
+	return n, nil
+}
+
+// InitGroup prepares the state of a new group from its first point or batch
+// (measurement name, raw group ID, tags, time), as Kapacitor's NewGroup: if
+// the node's topic already holds a non-OK state for the ID the group
+// renders, the group starts at that level.
+func (n *Node) InitGroup(s *State, name, group string, tags map[string]string, t time.Time) error {
+	*s = State{}
+	if n.Topic == nil {
+		return nil
+	}
+	id, err := n.Templates.RenderID(name, group, tags)
+	if err != nil {
+		return err
+	}
+	if es, ok := n.Topic.EventState(id); ok {
+		s.Restore(&n.Config, es.Level, t, es.Time)
+	}
+	return nil
+}
+
+// Input is the triggering point or batch of an event.
+type Input struct {
+	Name  string
+	Group string // raw group ID: "" when not grouped
+	// Tags are the point's tags (for a batch, the batch tags).
+	Tags map[string]string
+	// Fields are the fields of the point (for a batch, of its
+	// highest-level point).
+	Fields map[string]interface{}
+	// Series is the event data: PointSeries or BatchSeries.
+	Series Series
+}
+
+// Fire turns an event decided by State.Update or State.UpdateBatch into
+// alert data: it renders the id, message and details templates, counts the
+// event in Stats, collects it in the topic (setting PreviousLevel) and runs
+// the handlers. The returned data carries the ID, message and duration that
+// .idTag(), .messageField() and friends add to forwarded points.
+//
+// A template error is returned as is; Kapacitor stops the task on it.
+func (n *Node) Fire(ev Event, in *Input) (*Data, error) {
+	t := n.Templates
+	id, err := t.RenderID(in.Name, in.Group, in.Tags)
+	if err != nil {
+		return nil, err
+	}
+	msg, details, err := t.RenderMessageAndDetails(id, in.Name, in.Group, in.Tags, in.Fields, ev)
+	if err != nil {
+		return nil, err
+	}
+	d := &Data{
+		ID:          id,
+		Message:     msg,
+		Details:     details,
+		Time:        ev.Time,
+		Duration:    ev.Duration,
+		Level:       ev.Level,
+		Result:      Result{Series: []Series{in.Series}},
+		Recoverable: !n.Config.NoRecoveries,
+		Name:        in.Name,
+		Group:       in.Group,
+		Tags:        in.Tags,
+		Fields:      in.Fields,
+	}
+	n.Stats.Record(ev.Level)
+	if n.Topic != nil {
+		n.Topic.Collect(d)
+		for _, h := range n.Handlers {
+			if err := h.Handle(d); err != nil && n.HandlerError != nil {
+				n.HandlerError(h, err)
+			}
+		}
+	}
+	return d, nil
+}

@@ -1,0 +1,69 @@
+package pipeline
+
+import (
+	"sync/atomic"
+	"time"
+)
+
+// NodeStats are one node's counters. The generated code owns one per node
+// and updates them on the task's goroutine; readers (the HTTP API) load
+// them atomically.
+type NodeStats struct {
+	// Out counts points or batches sent along each edge to a child, in the
+	// order of Program.Nodes[i].Children: Kapacitor's "processed".
+	Out    []atomic.Int64
+	Errors atomic.Int64
+	// Counters are node-specific statistics, such as alerts_triggered.
+	Counters    []Counter
+	execNanos   atomic.Int64
+	execCount   atomic.Int64
+	cardinality atomic.Int64
+}
+
+// Counter is a named node statistic.
+type Counter struct {
+	Name  string
+	Value atomic.Int64
+}
+
+// NewNodeStats makes the stats of a node with the given children count and
+// named counters.
+func NewNodeStats(children int, counters ...string) *NodeStats {
+	s := &NodeStats{Out: make([]atomic.Int64, children), Counters: make([]Counter, len(counters))}
+	for i, c := range counters {
+		s.Counters[i].Name = c
+	}
+	return s
+}
+
+// Counter returns the counter called name; it panics on a name the node
+// was not made with, which is a code generation bug.
+func (s *NodeStats) Counter(name string) *atomic.Int64 {
+	for i := range s.Counters {
+		if s.Counters[i].Name == name {
+			return &s.Counters[i].Value
+		}
+	}
+	panic("pipeline: no counter " + name)
+}
+
+// SetCardinality records the number of groups the node holds state for.
+func (s *NodeStats) SetCardinality(n int) { s.cardinality.Store(int64(n)) }
+
+// Cardinality is the last recorded working cardinality.
+func (s *NodeStats) Cardinality() int64 { return s.cardinality.Load() }
+
+// AddExec records the time one message took in the node.
+func (s *NodeStats) AddExec(d time.Duration) {
+	s.execNanos.Add(int64(d))
+	s.execCount.Add(1)
+}
+
+// AvgExec is the average time a message took in the node.
+func (s *NodeStats) AvgExec() time.Duration {
+	n := s.execCount.Load()
+	if n == 0 {
+		return 0
+	}
+	return time.Duration(s.execNanos.Load() / n)
+}
