@@ -30,6 +30,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		Commands: []*cli.Command{
 			checkCommand(),
 			dotCommand(),
+			genCommand(),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -110,19 +110,20 @@ type PerGroup[T any] struct {
 	count  int
 }
 
-// Get returns the state of g, creating it with init on first use.
-func (s *PerGroup[T]) Get(g *Group, init func() *T) *T {
+// Get returns the state of g; isNew reports that it was just created (as
+// the zero T), so the caller can initialise it.
+func (s *PerGroup[T]) Get(g *Group) (st *T, isNew bool) {
 	if g.Index < len(s.states) {
 		if st := s.states[g.Index]; st != nil {
-			return st
+			return st, false
 		}
 	} else {
 		s.states = append(s.states, make([]*T, g.Index+1-len(s.states))...)
 	}
-	st := init()
+	st = new(T)
 	s.states[g.Index] = st
 	s.count++
-	return st
+	return st, true
 }
 
 // Each calls f for every group's state in order of group creation.

@@ -10,6 +10,7 @@ package pipeline
 import (
 	"sort"
 	"strings"
+	"time"
 )
 
 // Kind is the type of a field value.
@@ -169,4 +170,66 @@ func GroupID(name string, byName bool, tags []Tag) string {
 		b.WriteString(t.Value)
 	}
 	return b.String()
+}
+
+// TagMap returns the tags as a map, for alert templates.
+func (p *Point) TagMap() map[string]string {
+	m := make(map[string]string, len(p.Tags))
+	for _, t := range p.Tags {
+		m[t.Key] = t.Value
+	}
+	return m
+}
+
+// FieldMap returns the fields as a map of Go values, for alert templates.
+func (p *Point) FieldMap() map[string]any {
+	m := make(map[string]any, len(p.Fields))
+	for _, f := range p.Fields {
+		m[f.Key] = f.Value.Any()
+	}
+	return m
+}
+
+// Any returns the value as a Go value: float64, int64, string or bool;
+// nil when missing.
+func (v Value) Any() any {
+	switch v.Kind {
+	case Float:
+		return v.F
+	case Int:
+		return v.I
+	case String:
+		return v.S
+	case Bool:
+		return v.B
+	}
+	return nil
+}
+
+// Truncate rounds a time down to a multiple of d, as from().truncate(d).
+func Truncate(t int64, d time.Duration) int64 {
+	if d <= 0 {
+		return t
+	}
+	return time.Unix(0, t).UTC().Truncate(d).UnixNano()
+}
+
+// Round rounds a time to the nearest multiple of d, as from().round(d).
+func Round(t int64, d time.Duration) int64 {
+	if d <= 0 {
+		return t
+	}
+	return time.Unix(0, t).UTC().Round(d).UnixNano()
+}
+
+// KeepFields returns fields reduced to the names in keep, in place, as
+// eval().keep('a', 'b') does before adding its results.
+func KeepFields(fields []Field, keep []string) []Field {
+	out := fields[:0]
+	for _, f := range fields {
+		if contains(keep, f.Key) {
+			out = append(out, f)
+		}
+	}
+	return out
 }

@@ -17,8 +17,9 @@ type Program struct {
 	Nodes []NodeInfo
 	// HTTPOuts lists the httpOut endpoint names.
 	HTTPOuts []string
-	// New starts an instance of the task.
-	New func(env *Env) Instance
+	// New starts an instance of the task. It fails when the task cannot
+	// start, as Kapacitor's would not: a handler that cannot be set up.
+	New func(env *Env) (Instance, error)
 }
 
 // DBRP is a database and retention policy a task reads.

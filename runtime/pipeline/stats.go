@@ -67,3 +67,7 @@ func (s *NodeStats) AvgExec() time.Duration {
 	}
 	return time.Duration(s.execNanos.Load() / n)
 }
+
+// SetCounter sets the node-specific counter called name; it fits
+// alert.Stats.Each so an alert node's counters can be copied after an event.
+func (s *NodeStats) SetCounter(name string, value int64) { s.Counter(name).Store(value) }

@@ -1,0 +1,215 @@
+package gogen
+
+import (
+	"fmt"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/tickc/tickc/compiler/catalog"
+	"github.com/tickc/tickc/compiler/ir"
+	"github.com/tickc/tickc/compiler/types"
+)
+
+// alertLevels maps the level properties to the runtime's levels, highest
+// first, as Kapacitor tests them.
+var alertLevels = []struct{ prop, reset, level string }{
+	{"crit", "critReset", "Critical"},
+	{"warn", "warnReset", "Warning"},
+	{"info", "infoReset", "Info"},
+}
+
+// alert generates an alert node on a stream edge: the level lambdas behind a
+// Tester, the per-group alert state, the handlers set up in newTask, and the
+// forwarding of triggered points with the .levelTag()/... additions.
+func (ng *nodeGen) alert() []jen.Code {
+	n := ng.n
+	if ng.in == catalog.BatchEdge {
+		panic(fmt.Sprintf("%s: alerts on batches are not supported by this version of tickc", n.Name))
+	}
+	pos := ng.g.pos[n.ID]
+	ng.state.addField("state", jen.Qual(alertPkg, "State"))
+	tester := n.Name + "Tester"
+
+	// Level and reset lambdas, and the Tester that calls them.
+	var tests, resets, testCases, resetCases []jen.Code
+	for _, l := range alertLevels {
+		level := jen.Qual(alertPkg, l.level)
+		if p := n.Lookup(l.prop); p != nil {
+			name := ng.lambda(capitalize(l.prop), p.Args[0].Lambda, types.Bool, nil)
+			tests = append(tests, level)
+			testCases = append(testCases, jen.Case(level).Block(jen.Return(jen.Id("x").Dot("result").Call(jen.Id("x").Dot("t").Dot(name).Call(jen.Id("x").Dot("p"), jen.Id("x").Dot("g"))))))
+		}
+		if p := n.Lookup(l.reset); p != nil {
+			name := ng.lambda(capitalize(l.reset), p.Args[0].Lambda, types.Bool, nil)
+			resets = append(resets, level)
+			resetCases = append(resetCases, jen.Case(level).Block(jen.Return(jen.Id("x").Dot("result").Call(jen.Id("x").Dot("t").Dot(name).Call(jen.Id("x").Dot("p"), jen.Id("x").Dot("g"))))))
+		}
+	}
+	recv := jen.Id("x").Op("*").Id(tester)
+	ng.lambdas = append(ng.lambdas,
+		jen.Commentf("%s evaluates %s's level lambdas for the point being alerted on;", tester, n.Name).Line().
+			Comment("a lambda that fails counts as false, as in Kapacitor.").Line().
+			Type().Id(tester).Struct(
+			jen.Id("t").Op("*").Id("task"),
+			jen.Id("p").Op("*").Qual(pipelinePkg, "Point"),
+			jen.Id("g").Op("*").Id(ng.state.typeName),
+		),
+		jen.Func().Params(recv).Id("result").Params(jen.Id("ok").Bool(), jen.Err().Error()).Params(jen.Bool(), jen.Error()).Block(
+			jen.If(jen.Err().Op("!=").Nil()).Block(
+				jen.Id("x").Dot("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err()),
+				jen.Return(jen.False(), jen.Nil()),
+			),
+			jen.Return(jen.Id("ok"), jen.Nil()),
+		),
+		jen.Func().Params(recv).Id("Test").Params(jen.Id("l").Qual(alertPkg, "Level")).Params(jen.Bool(), jen.Error()).Block(levelSwitch(testCases)...),
+		jen.Func().Params(recv).Id("Reset").Params(jen.Id("l").Qual(alertPkg, "Level")).Params(jen.Bool(), jen.Error()).Block(levelSwitch(resetCases)...),
+	)
+	ng.g.fields = append(ng.g.fields,
+		jen.Comment(fmt.Sprintf("%s: |alert() (%s)", n.Name, ng.g.where(n))),
+		jen.Id(n.Name).Op("*").Qual(alertPkg, "Node"),
+		jen.Id(tester).Id(tester),
+	)
+	ng.g.inits = append(ng.g.inits, ng.alertInit(tests, resets)...)
+
+	now := jen.Qual("time", "Unix").Call(jen.Lit(0), jen.Id("p").Dot("Time")).Dot("UTC").Call()
+	fireArgs := []jen.Code{jen.Id("ev"), jen.Op("&").Qual(alertPkg, "Input").Values(jen.Dict{
+		jen.Id("Name"):   jen.Id("p").Dot("Name"),
+		jen.Id("Group"):  jen.Id("p").Dot("Group").Dot("ID"),
+		jen.Id("Tags"):   jen.Id("tags"),
+		jen.Id("Fields"): jen.Id("fields"),
+		jen.Id("Series"): jen.Qual(alertPkg, "PointSeries").Call(jen.Id("p").Dot("Name"), jen.Id("tags"), now, jen.Id("fields")),
+	})}
+	augment := ng.augment()
+	data := "d" // the event, when the point is augmented with it
+	if len(augment) == 0 {
+		data = "_"
+	}
+	out := ng.groupOf(jen.Id("p").Dot("Group"))
+	out[1] = jen.If(jen.Id("isNew")).Block(
+		jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCardinality").Call(jen.Id("t").Dot(n.Name+"Groups").Dot("Cardinality").Call()),
+		jen.If(jen.Err().Op(":=").Id("t").Dot(n.Name).Dot("InitGroup").Call(jen.Op("&").Id("g").Dot("state"), jen.Id("p").Dot("Name"), jen.Id("p").Dot("Group").Dot("ID"), jen.Id("p").Dot("TagMap").Call(), now), jen.Err().Op("!=").Nil()).Block(
+			jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err()),
+		),
+	)
+	out = append(out,
+		jen.Id("t").Dot(tester).Dot("p").Op(",").Id("t").Dot(tester).Dot("g").Op("=").Id("p").Op(",").Id("g"),
+		jen.Id("level").Op(":=").Qual(alertPkg, "DetermineLevel").Call(jen.Op("&").Id("t").Dot(n.Name).Dot("Config"), jen.Id("g").Dot("state").Dot("Level").Call(), jen.Op("&").Id("t").Dot(tester)),
+		jen.List(jen.Id("fire"), jen.Id("ev")).Op(":=").Id("g").Dot("state").Dot("Update").Call(jen.Id("level"), now, jen.Op("&").Id("t").Dot(n.Name).Dot("Config")),
+		jen.If(jen.Op("!").Id("fire")).Block(jen.Return()),
+		jen.List(jen.Id("tags"), jen.Id("fields")).Op(":=").List(jen.Id("p").Dot("TagMap").Call(), jen.Id("p").Dot("FieldMap").Call()),
+		jen.List(jen.Id(data), jen.Err()).Op(":=").Id("t").Dot(n.Name).Dot("Fire").Call(fireArgs...),
+		jen.Id("t").Dot(n.Name).Dot("Stats").Dot("Each").Call(jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCounter")),
+		ng.report(),
+	)
+	out = append(out, augment...)
+	return append(out, ng.send(jen.Id("p"))...)
+}
+
+// levelSwitch dispatches a level to its lambda; levels without one are false.
+func levelSwitch(cases []jen.Code) []jen.Code {
+	if len(cases) == 0 {
+		return []jen.Code{jen.Return(jen.False(), jen.Nil())}
+	}
+	return []jen.Code{jen.Switch(jen.Id("l")).Block(cases...), jen.Return(jen.False(), jen.Nil())}
+}
+
+func capitalize(s string) string { return string(s[0]-'a'+'A') + s[1:] }
+
+// alertInit sets the node up in newTask: templates, handlers, config.
+func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
+	n := ng.n
+	str := func(prop, def string) jen.Code {
+		if p := n.Lookup(prop); p != nil {
+			return jen.Lit(p.Args[0].Str)
+		}
+		return jen.Qual(alertPkg, def)
+	}
+	tmpl, node := n.Name+"Templates", n.Name
+	out := []jen.Code{
+		jen.List(jen.Id(tmpl), jen.Err()).Op(":=").Qual(alertPkg, "NewTemplates").Call(
+			jen.Id("program").Dot("ID"), jen.Qual(alertPkg, "ServerInfo").Values(jen.Dict{jen.Id("Hostname"): jen.Id("env").Dot("Hostname")}),
+			str("id", "DefaultID"), str("message", "DefaultMessage"), str("details", "DefaultDetails")),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
+	}
+	var handlers []jen.Code
+	for i, h := range n.Handlers {
+		id := fmt.Sprintf("%sHandler%d", node, i)
+		call, ok := handlerSetup(h)
+		if !ok {
+			panic(fmt.Sprintf("%s: the .%s() handler is not supported by this version of tickc", node, h.Kind))
+		}
+		out = append(out,
+			jen.List(jen.Id(id), jen.Err()).Op(":=").Add(call),
+			jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
+		)
+		handlers = append(handlers, jen.Id(id))
+	}
+	cfg := jen.Dict{jen.Id("History"): jen.Qual(alertPkg, "DefaultHistory")}
+	if len(tests) > 0 {
+		cfg[jen.Id("Tests")] = jen.Qual(alertPkg, "Levels").Call(tests...)
+	}
+	if len(resets) > 0 {
+		cfg[jen.Id("Resets")] = jen.Qual(alertPkg, "Levels").Call(resets...)
+	}
+	if p := n.Lookup("history"); p != nil {
+		cfg[jen.Id("History")] = jen.Lit(int(p.Args[0].Int))
+	}
+	if p := n.Lookup("flapping"); p != nil {
+		cfg[jen.Id("Flapping")] = jen.True()
+		cfg[jen.Id("FlapLow")] = jen.Lit(p.Args[0].Float)
+		cfg[jen.Id("FlapHigh")] = jen.Lit(p.Args[1].Float)
+	}
+	if p := n.Lookup("stateChangesOnly"); p != nil {
+		cfg[jen.Id("StateChangesOnly")] = jen.True()
+		if len(p.Args) > 0 {
+			cfg[jen.Id("StateChangesOnlyDuration")] = durationLit(p.Args[0].Dur)
+		}
+	}
+	if n.Lookup("noRecoveries") != nil {
+		cfg[jen.Id("NoRecoveries")] = jen.True()
+	}
+	if n.Lookup("all") != nil {
+		cfg[jen.Id("All")] = jen.True()
+	}
+	args := []jen.Code{jen.Qual(alertPkg, "Config").Values(cfg), jen.Id(tmpl), jen.Lit("kapacitor:").Op("+").Id("program").Dot("ID").Op("+").Lit(":" + node)}
+	out = append(out,
+		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(alertPkg, "NewNode").Call(append(args, handlers...)...),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
+		jen.Id("t").Dot(node+"Tester").Dot("t").Op("=").Id("t"),
+	)
+	return out
+}
+
+// handlerSetup returns the call that creates a handler in newTask.
+func handlerSetup(h ir.Handler) (jen.Code, bool) {
+	switch h.Kind {
+	case "log":
+		mode := jen.Qual(alertPkg, "DefaultLogMode")
+		if p := h.Lookup("mode"); p != nil {
+			mode = jen.Qual("os", "FileMode").Call(jen.Lit(int(p.Args[0].Int)))
+		}
+		return jen.Qual(alertPkg, "NewLogHandler").Call(jen.Lit(h.Args[0].Str), mode), true
+	}
+	return nil, false
+}
+
+// augment adds the alert's state to the forwarded point as the
+// .levelTag(), .levelField(), .idTag(), .idField(), .messageField() and
+// .durationField() properties ask.
+func (ng *nodeGen) augment() []jen.Code {
+	n := ng.n
+	var out []jen.Code
+	level := jen.Id("d").Dot("Level").Dot("String").Call()
+	set := func(prop, method string, value jen.Code) {
+		if p := n.Lookup(prop); p != nil {
+			out = append(out, jen.Id("p").Dot(method).Call(jen.Lit(p.Args[0].Str), value))
+		}
+	}
+	set("levelTag", "SetTag", level)
+	set("levelField", "SetField", jen.Qual(pipelinePkg, "StringValue").Call(level))
+	set("idTag", "SetTag", jen.Id("d").Dot("ID"))
+	set("idField", "SetField", jen.Qual(pipelinePkg, "StringValue").Call(jen.Id("d").Dot("ID")))
+	set("messageField", "SetField", jen.Qual(pipelinePkg, "StringValue").Call(jen.Id("d").Dot("Message")))
+	set("durationField", "SetField", jen.Qual(pipelinePkg, "IntValue").Call(jen.Int64().Call(jen.Id("d").Dot("Duration"))))
+	return out
+}

@@ -1,0 +1,386 @@
+package gogen
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/dave/jennifer/jen"
+
+	"github.com/tickc/tickc/compiler/catalog"
+	"github.com/tickc/tickc/compiler/dot"
+	"github.com/tickc/tickc/compiler/ir"
+	"github.com/tickc/tickc/compiler/types"
+)
+
+// nodeGen generates one node: its method, its lambdas, its per-group state.
+type nodeGen struct {
+	g       *gen
+	n       *ir.Node
+	state   *groupState
+	lambdas []jen.Code
+	// in is the edge the node receives: stream points or batches.
+	in catalog.Edge
+}
+
+func (g *gen) node(n *ir.Node) {
+	ng := &nodeGen{g: g, n: n, state: &groupState{typeName: n.Name + "Group"}, in: catalog.StreamEdge}
+	if len(n.Parents) > 0 {
+		ng.in = g.task.Nodes[n.Parents[0]].Provides
+	}
+	emit, ok := emitters[n.Kind]
+	if !ok {
+		panic(fmt.Sprintf("%s (%s:%d): the %s node is not supported by this version of tickc", n.Name, g.file, n.Line, n.Kind))
+	}
+	body := emit(ng)
+	if ng.state.used() {
+		g.fields = append(g.fields, jen.Id(n.Name+"Groups").Qual(pipelinePkg, "PerGroup").Types(jen.Id(ng.state.typeName)))
+		g.funcs = append(g.funcs, jen.Commentf("%s holds %s's state for one group.", ng.state.typeName, n.Name).Line().
+			Type().Id(ng.state.typeName).Struct(ng.state.fields...))
+	}
+	g.funcs = append(g.funcs, jen.Commentf("%s is %s (%s).", n.Name, g.describe(n), g.where(n)).Line().
+		Func().Params(jen.Id("t").Op("*").Id("task")).Id(n.Name).Params(ng.param()).Block(body...))
+	g.funcs = append(g.funcs, ng.lambdas...)
+}
+
+// describe is the node as written, e.g. |alert() or |window().
+func (g *gen) describe(n *ir.Node) string {
+	if n.ID == 0 {
+		return string(g.task.Type)
+	}
+	return "|" + n.Kind + "()"
+}
+
+func (ng *nodeGen) param() jen.Code {
+	if ng.in == catalog.BatchEdge {
+		return jen.Id("b").Op("*").Qual(pipelinePkg, "Batch")
+	}
+	return jen.Id("p").Op("*").Qual(pipelinePkg, "Point")
+}
+
+// send passes value (a *Point or *Batch expression) to every child,
+// counting it on each edge. A child that changes what it gets receives a
+// copy when it has siblings.
+func (ng *nodeGen) send(value jen.Code) []jen.Code {
+	var out []jen.Code
+	var children []*ir.Node
+	for _, c := range ng.n.Children {
+		if child := ng.g.task.Nodes[c]; !dot.IsSource(child) {
+			children = append(children, child)
+		}
+	}
+	for i, child := range children {
+		out = append(out, jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[ng.n.ID])).Dot("Out").Index(jen.Lit(i)).Dot("Add").Call(jen.Lit(1)))
+		arg := value
+		if i < len(children)-1 {
+			c := fmt.Sprintf("c%d", i)
+			out = append(out, jen.Id(c).Op(":=").Add(value).Dot("Clone").Call())
+			arg = jen.Op("&").Id(c)
+		}
+		out = append(out, jen.Id("t").Dot(child.Name).Call(arg))
+	}
+	return out
+}
+
+// report counts a lambda error against the node and drops the message.
+func (ng *nodeGen) report() jen.Code {
+	return jen.If(jen.Err().Op("!=").Nil()).Block(
+		jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(ng.g.pos[ng.n.ID]), jen.Err()),
+		jen.Return(),
+	)
+}
+
+// groupOf returns the statements that fetch the node's group state into g.
+// It is called after the lambdas are compiled, once the state is known.
+func (ng *nodeGen) groupOf(group jen.Code) []jen.Code {
+	if !ng.state.used() {
+		return nil
+	}
+	return []jen.Code{
+		jen.List(jen.Id("g"), jen.Id("isNew")).Op(":=").Id("t").Dot(ng.n.Name + "Groups").Dot("Get").Call(group),
+		jen.If(jen.Id("isNew")).Block(
+			jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[ng.n.ID])).Dot("SetCardinality").Call(
+				jen.Id("t").Dot(ng.n.Name + "Groups").Dot("Cardinality").Call()),
+		),
+	}
+}
+
+// lambda compiles a lambda into a method and returns its name. Its
+// parameters are the point, the group state when the node has one, and
+// params (earlier eval results).
+func (ng *nodeGen) lambda(role string, e *ir.Expr, ret types.Type, params []param) string {
+	name := ng.n.Name + role
+	pm := map[string]param{}
+	for _, p := range params {
+		pm[strings.TrimPrefix(p.id, "r_")] = p
+	}
+	body := ng.g.compileLambda(e, ret, ng.state, pm)
+	decl := []jen.Code{jen.Id("p").Op("*").Qual(pipelinePkg, "Point")}
+	// The group parameter is decided once every lambda is compiled; the
+	// method is rendered lazily so it sees the final state.
+	ng.lambdas = append(ng.lambdas, jen.Do(func(s *jen.Statement) {
+		params := decl
+		if ng.state.used() {
+			params = append(params, jen.Id("g").Op("*").Id(ng.state.typeName))
+		}
+		for _, p := range paramsOf(params, pmOrdered(pm)) {
+			params = append(params, p)
+		}
+		s.Commentf("%s is lambda: %s (%s).", name, ng.g.source(ng.n, e), ng.g.where(ng.n)).Line().
+			Func().Params(jen.Id("t").Op("*").Id("task")).Id(name).Params(params...).Params(goType(ret), jen.Error()).Block(body...)
+	}))
+	return name
+}
+
+func pmOrdered(pm map[string]param) []param {
+	out := make([]param, 0, len(pm))
+	for _, p := range pm {
+		out = append(out, p)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
+	return out
+}
+
+func paramsOf(_ []jen.Code, ps []param) []jen.Code {
+	var out []jen.Code
+	for _, p := range ps {
+		out = append(out, jen.Id(p.id).Add(goType(p.typ)))
+	}
+	return out
+}
+
+// callLambda calls a lambda method with the point, the group state if the
+// node has one, and args.
+func (ng *nodeGen) callLambda(name string, args ...jen.Code) jen.Code {
+	return jen.Do(func(s *jen.Statement) {
+		all := []jen.Code{jen.Id("p")}
+		if ng.state.used() {
+			all = append(all, jen.Id("g"))
+		}
+		s.Id("t").Dot(name).Call(append(all, args...)...)
+	})
+}
+
+// deferGroup returns a placeholder for the group fetch, filled in when the
+// whole node is known.
+func (ng *nodeGen) deferGroup(group jen.Code) jen.Code {
+	return jen.Do(func(s *jen.Statement) {
+		for _, c := range ng.groupOf(group) {
+			s.Add(c).Line()
+		}
+	})
+}
+
+var emitters map[string]func(*nodeGen) []jen.Code
+
+func init() {
+	emitters = map[string]func(*nodeGen) []jen.Code{
+		"stream":  (*nodeGen).stream,
+		"from":    (*nodeGen).from,
+		"where":   (*nodeGen).where,
+		"eval":    (*nodeGen).eval,
+		"groupBy": (*nodeGen).groupBy,
+		"default": (*nodeGen).defaults,
+		"delete":  (*nodeGen).delete,
+		"alert":   (*nodeGen).alert,
+	}
+}
+
+func (ng *nodeGen) stream() []jen.Code { return ng.send(jen.Id("p")) }
+
+func strArgs(vs []ir.Value) []string {
+	out := make([]string, 0, len(vs))
+	for _, v := range vs {
+		out = append(out, v.Str)
+	}
+	return out
+}
+
+func strSlice(ss []string) jen.Code {
+	var items []jen.Code
+	for _, s := range ss {
+		items = append(items, jen.Lit(s))
+	}
+	return jen.Index().String().Values(items...)
+}
+
+// filters compiles where() lambdas into statements that drop the point
+// when one is false or fails.
+func (ng *nodeGen) filters(lambdas []ir.Value) []jen.Code {
+	var out []jen.Code
+	for i, v := range lambdas {
+		role := "Where"
+		if len(lambdas) > 1 {
+			role = fmt.Sprintf("Where%d", i)
+		}
+		name := ng.lambda(role, v.Lambda, types.Bool, nil)
+		out = append(out,
+			jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(ng.callLambda(name)),
+			ng.report(),
+			jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
+		)
+	}
+	return out
+}
+
+func (ng *nodeGen) from() []jen.Code {
+	n := ng.n
+	var out []jen.Code
+	for _, c := range []struct{ prop, field string }{{"database", "DB"}, {"retentionPolicy", "RP"}, {"measurement", "Name"}} {
+		if p := n.Lookup(c.prop); p != nil {
+			out = append(out, jen.If(jen.Id("p").Dot(c.field).Op("!=").Lit(p.Args[0].Str)).Block(jen.Return()))
+		}
+	}
+	if p := n.Lookup("truncate"); p != nil {
+		out = append(out, jen.Id("p").Dot("Time").Op("=").Qual(pipelinePkg, "Truncate").Call(jen.Id("p").Dot("Time"), durationLit(p.Args[0].Dur)))
+	}
+	if p := n.Lookup("round"); p != nil {
+		out = append(out, jen.Id("p").Dot("Time").Op("=").Qual(pipelinePkg, "Round").Call(jen.Id("p").Dot("Time"), durationLit(p.Args[0].Dur)))
+	}
+	byName := n.Lookup("groupByMeasurement") != nil
+	if p := n.Lookup("groupBy"); p != nil {
+		out = append(out, ng.regroup(p.Args, nil, byName))
+	} else {
+		out = append(out, jen.Id("p").Dot("Group").Op("=").Id("t").Dot("groups").Dot("Root").Call())
+	}
+	var wheres []ir.Value
+	for _, p := range n.All("where") {
+		wheres = append(wheres, p.Args[0])
+	}
+	// Filters run once the group is known, so that stateful functions in
+	// where() keep their state per group, as in Kapacitor.
+	filters := ng.filters(wheres)
+	out = append(out, ng.deferGroup(jen.Id("p").Dot("Group")))
+	out = append(out, filters...)
+	return append(out, ng.send(jen.Id("p"))...)
+}
+
+// regroup sets the point's group from dims (names or *) and excludes.
+func (ng *nodeGen) regroup(dims []ir.Value, exclude []string, byName bool) jen.Code {
+	star := false
+	var names []string
+	for _, d := range dims {
+		if d.Type == types.Star {
+			star = true
+		} else {
+			names = append(names, d.Str)
+		}
+	}
+	if star {
+		return jen.Id("p").Dot("Group").Op("=").Id("t").Dot("groups").Dot("ByAll").Call(jen.Id("p"), strSliceOrNil(exclude), jen.Lit(byName))
+	}
+	sort.Strings(names)
+	return jen.Id("p").Dot("Group").Op("=").Id("t").Dot("groups").Dot("By").Call(jen.Id("p"), strSlice(names), jen.Lit(byName))
+}
+
+func strSliceOrNil(ss []string) jen.Code {
+	if len(ss) == 0 {
+		return jen.Nil()
+	}
+	return strSlice(ss)
+}
+
+func (ng *nodeGen) where() []jen.Code {
+	filters := ng.filters(ng.n.Args)
+	out := []jen.Code{ng.deferGroup(jen.Id("p").Dot("Group"))}
+	out = append(out, filters...)
+	return append(out, ng.send(jen.Id("p"))...)
+}
+
+func (ng *nodeGen) groupBy() []jen.Code {
+	n := ng.n
+	var exclude []string
+	for _, p := range n.All("exclude") {
+		exclude = append(exclude, strArgs(p.Args)...)
+	}
+	out := []jen.Code{ng.regroup(n.Args, exclude, n.Lookup("byMeasurement") != nil)}
+	return append(out, ng.send(jen.Id("p"))...)
+}
+
+// eval computes each lambda in order (later ones see earlier results by
+// name), then replaces the fields as .keep() says and sets the results as
+// fields, or as tags for the names in .tags().
+func (ng *nodeGen) eval() []jen.Code {
+	n := ng.n
+	names := strArgs(n.Lookup("as").Args)
+	asTag := map[string]bool{}
+	for _, p := range n.All("tags") {
+		for _, a := range p.Args {
+			asTag[a.Str] = true
+		}
+	}
+	var out []jen.Code
+	var results []param
+	for i, v := range n.Args {
+		ret := v.Lambda.Type
+		if asTag[names[i]] {
+			ret = types.String
+		}
+		name := ng.lambda(fmt.Sprintf("Expr%d", i), v.Lambda, ret, results)
+		r := param{id: "r_" + names[i], typ: ret}
+		var args []jen.Code
+		for _, prev := range results {
+			args = append(args, jen.Id(prev.id))
+		}
+		out = append(out, jen.List(jen.Id(r.id), jen.Err()).Op(":=").Add(ng.callLambda(name, args...)), ng.report())
+		results = append(results, r)
+	}
+	keep := n.Lookup("keep")
+	switch {
+	case keep == nil:
+		out = append(out, jen.Id("p").Dot("Fields").Op("=").Id("p").Dot("Fields").Index(jen.Empty(), jen.Lit(0)))
+	case len(keep.Args) > 0:
+		out = append(out, jen.Id("p").Dot("Fields").Op("=").Qual(pipelinePkg, "KeepFields").Call(jen.Id("p").Dot("Fields"), strSlice(strArgs(keep.Args))))
+	}
+	kept := map[string]bool{}
+	if keep != nil {
+		for _, a := range keep.Args {
+			kept[a.Str] = true
+		}
+	}
+	for i, r := range results {
+		name := names[i]
+		if asTag[name] {
+			out = append(out, jen.Id("p").Dot("SetTag").Call(jen.Lit(name), jen.Id(r.id)))
+			continue
+		}
+		if keep != nil && len(keep.Args) > 0 && !kept[name] {
+			continue
+		}
+		out = append(out, jen.Id("p").Dot("SetField").Call(jen.Lit(name), toValue(jen.Id(r.id), r.typ)))
+	}
+	return append(append([]jen.Code{ng.deferGroup(jen.Id("p").Dot("Group"))}, out...), ng.send(jen.Id("p"))...)
+}
+
+// defaults sets absent fields, and absent or empty tags.
+func (ng *nodeGen) defaults() []jen.Code {
+	var out []jen.Code
+	for _, p := range ng.n.All("field") {
+		v := p.Args[1]
+		lit := toValue(ng.g.literal(v), v.Type)
+		out = append(out, jen.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("p").Dot("Field").Call(jen.Lit(p.Args[0].Str)), jen.Op("!").Id("ok")).Block(
+			jen.Id("p").Dot("SetField").Call(jen.Lit(p.Args[0].Str), lit)))
+	}
+	for _, p := range ng.n.All("tag") {
+		out = append(out, jen.If(jen.List(jen.Id("v"), jen.Id("_")).Op(":=").Id("p").Dot("Tag").Call(jen.Lit(p.Args[0].Str)), jen.Id("v").Op("==").Lit("")).Block(
+			jen.Id("p").Dot("SetTag").Call(jen.Lit(p.Args[0].Str), jen.Lit(p.Args[1].Str))))
+	}
+	return append(out, ng.send(jen.Id("p"))...)
+}
+
+// literal is a constant IR value as a Go expression.
+func (g *gen) literal(v ir.Value) jen.Code {
+	l := &lambdaGen{g: g}
+	return l.lit(&v)
+}
+
+func (ng *nodeGen) delete() []jen.Code {
+	var out []jen.Code
+	for _, p := range ng.n.All("field") {
+		out = append(out, jen.Id("p").Dot("DeleteField").Call(jen.Lit(p.Args[0].Str)))
+	}
+	for _, p := range ng.n.All("tag") {
+		out = append(out, jen.Id("p").Dot("DeleteTag").Call(jen.Lit(p.Args[0].Str)))
+	}
+	return append(out, ng.send(jen.Id("p"))...)
+}
