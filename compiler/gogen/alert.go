@@ -189,6 +189,38 @@ func handlerSetup(h ir.Handler) (jen.Code, bool) {
 			mode = jen.Qual("os", "FileMode").Call(jen.Lit(int(p.Args[0].Int)))
 		}
 		return jen.Qual(alertPkg, "NewLogHandler").Call(jen.Lit(h.Args[0].Str), mode), true
+	case "post":
+		url := ""
+		if len(h.Args) > 0 {
+			url = h.Args[0].Str // Kapacitor uses the first URL
+		}
+		headers := jen.Dict{}
+		for _, p := range h.Props {
+			if p.Name == "header" {
+				headers[jen.Lit(p.Args[0].Str)] = jen.Lit(p.Args[1].Str)
+			}
+		}
+		timeout := jen.Code(jen.Lit(0))
+		if p := h.Lookup("timeout"); p != nil {
+			timeout = durationLit(p.Args[0].Dur)
+		}
+		hdr := jen.Code(jen.Nil())
+		if len(headers) > 0 {
+			hdr = jen.Map(jen.String()).String().Values(headers)
+		}
+		return jen.Qual(alertPkg, "NewPostHandler").Call(jen.Lit(url), hdr, timeout), true
+	case "tcp":
+		addr := h.Args[0].Str
+		if p := h.Lookup("address"); p != nil {
+			addr = p.Args[0].Str
+		}
+		return jen.Qual(alertPkg, "NewTCPHandler").Call(jen.Lit(addr)), true
+	case "exec":
+		var args []jen.Code
+		for _, a := range h.Args {
+			args = append(args, jen.Lit(a.Str))
+		}
+		return jen.Qual(alertPkg, "NewExecHandler").Call(args...), true
 	}
 	return nil, false
 }
