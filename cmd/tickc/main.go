@@ -34,7 +34,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}
-	if err := app.Run(args); err != nil {
+	if err := app.Run(permuteArgs(app, args)); err != nil {
 		if code, ok := err.(exitError); ok {
 			return int(code)
 		}

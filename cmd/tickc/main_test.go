@@ -190,3 +190,14 @@ func TestCheckAgainstInfluxDB(t *testing.T) {
 		t.Errorf("fixed script: exit %d: %s", code, errOut)
 	}
 }
+
+func TestFlagsAfterArguments(t *testing.T) {
+	dir := t.TempDir()
+	code, _, errOut := tickc(t, "gen", "../../examples/cpu_alert.tick", "-o", dir, "--id", "renamed")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "renamed.go")); err != nil {
+		t.Fatalf("flags after the file were not applied: %v", err)
+	}
+}
