@@ -31,6 +31,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 			checkCommand(),
 			dotCommand(),
 			genCommand(),
+			buildCommand(),
+			runCommand(),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -66,7 +66,7 @@ func (ng *nodeGen) alert() []jen.Code {
 	)
 	ng.g.fields = append(ng.g.fields,
 		jen.Comment(fmt.Sprintf("%s: |alert() (%s)", n.Name, ng.g.where(n))),
-		jen.Id(n.Name).Op("*").Qual(alertPkg, "Node"),
+		jen.Id(n.Name+"Node").Op("*").Qual(alertPkg, "Node"),
 		jen.Id(tester).Id(tester),
 	)
 	ng.g.inits = append(ng.g.inits, ng.alertInit(tests, resets)...)
@@ -87,18 +87,18 @@ func (ng *nodeGen) alert() []jen.Code {
 	out := ng.groupOf(jen.Id("p").Dot("Group"))
 	out[1] = jen.If(jen.Id("isNew")).Block(
 		jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCardinality").Call(jen.Id("t").Dot(n.Name+"Groups").Dot("Cardinality").Call()),
-		jen.If(jen.Err().Op(":=").Id("t").Dot(n.Name).Dot("InitGroup").Call(jen.Op("&").Id("g").Dot("state"), jen.Id("p").Dot("Name"), jen.Id("p").Dot("Group").Dot("ID"), jen.Id("p").Dot("TagMap").Call(), now), jen.Err().Op("!=").Nil()).Block(
+		jen.If(jen.Err().Op(":=").Id("t").Dot(n.Name+"Node").Dot("InitGroup").Call(jen.Op("&").Id("g").Dot("state"), jen.Id("p").Dot("Name"), jen.Id("p").Dot("Group").Dot("ID"), jen.Id("p").Dot("TagMap").Call(), now), jen.Err().Op("!=").Nil()).Block(
 			jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err()),
 		),
 	)
 	out = append(out,
 		jen.Id("t").Dot(tester).Dot("p").Op(",").Id("t").Dot(tester).Dot("g").Op("=").Id("p").Op(",").Id("g"),
-		jen.Id("level").Op(":=").Qual(alertPkg, "DetermineLevel").Call(jen.Op("&").Id("t").Dot(n.Name).Dot("Config"), jen.Id("g").Dot("state").Dot("Level").Call(), jen.Op("&").Id("t").Dot(tester)),
-		jen.List(jen.Id("fire"), jen.Id("ev")).Op(":=").Id("g").Dot("state").Dot("Update").Call(jen.Id("level"), now, jen.Op("&").Id("t").Dot(n.Name).Dot("Config")),
+		jen.Id("level").Op(":=").Qual(alertPkg, "DetermineLevel").Call(jen.Op("&").Id("t").Dot(n.Name+"Node").Dot("Config"), jen.Id("g").Dot("state").Dot("Level").Call(), jen.Op("&").Id("t").Dot(tester)),
+		jen.List(jen.Id("fire"), jen.Id("ev")).Op(":=").Id("g").Dot("state").Dot("Update").Call(jen.Id("level"), now, jen.Op("&").Id("t").Dot(n.Name+"Node").Dot("Config")),
 		jen.If(jen.Op("!").Id("fire")).Block(jen.Return()),
 		jen.List(jen.Id("tags"), jen.Id("fields")).Op(":=").List(jen.Id("p").Dot("TagMap").Call(), jen.Id("p").Dot("FieldMap").Call()),
-		jen.List(jen.Id(data), jen.Err()).Op(":=").Id("t").Dot(n.Name).Dot("Fire").Call(fireArgs...),
-		jen.Id("t").Dot(n.Name).Dot("Stats").Dot("Each").Call(jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCounter")),
+		jen.List(jen.Id(data), jen.Err()).Op(":=").Id("t").Dot(n.Name+"Node").Dot("Fire").Call(fireArgs...),
+		jen.Id("t").Dot(n.Name+"Node").Dot("Stats").Dot("Each").Call(jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCounter")),
 		ng.report(),
 	)
 	out = append(out, augment...)
@@ -117,7 +117,10 @@ func capitalize(s string) string { return string(s[0]-'a'+'A') + s[1:] }
 
 // alertInit sets the node up in newTask: templates, handlers, config.
 func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
-	n := ng.n
+	n := struct {
+		*ir.Node
+		taskID string
+	}{ng.n, ng.g.task.ID}
 	str := func(prop, def string) jen.Code {
 		if p := n.Lookup(prop); p != nil {
 			return jen.Lit(p.Args[0].Str)
@@ -127,7 +130,7 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 	tmpl, node := n.Name+"Templates", n.Name
 	out := []jen.Code{
 		jen.List(jen.Id(tmpl), jen.Err()).Op(":=").Qual(alertPkg, "NewTemplates").Call(
-			jen.Id("program").Dot("ID"), jen.Qual(alertPkg, "ServerInfo").Values(jen.Dict{jen.Id("Hostname"): jen.Id("env").Dot("Hostname")}),
+			jen.Lit(n.taskID), jen.Qual(alertPkg, "ServerInfo").Values(jen.Dict{jen.Id("Hostname"): jen.Id("env").Dot("Hostname")}),
 			str("id", "DefaultID"), str("message", "DefaultMessage"), str("details", "DefaultDetails")),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
 	}
@@ -171,9 +174,9 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 	if n.Lookup("all") != nil {
 		cfg[jen.Id("All")] = jen.True()
 	}
-	args := []jen.Code{jen.Qual(alertPkg, "Config").Values(cfg), jen.Id(tmpl), jen.Lit("kapacitor:").Op("+").Id("program").Dot("ID").Op("+").Lit(":" + node)}
+	args := []jen.Code{jen.Qual(alertPkg, "Config").Values(cfg), jen.Id(tmpl), jen.Lit("kapacitor:" + n.taskID + ":" + node)}
 	out = append(out,
-		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(alertPkg, "NewNode").Call(append(args, handlers...)...),
+		jen.List(jen.Id("t").Dot(node+"Node"), jen.Err()).Op("=").Qual(alertPkg, "NewNode").Call(append(args, handlers...)...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
 		jen.Id("t").Dot(node+"Tester").Dot("t").Op("=").Id("t"),
 	)

@@ -55,12 +55,13 @@ type gen struct {
 	regexps map[string]string // pattern → package var name
 	// pos maps a node ID to its index in the program's node list, which is
 	// in the order Kapacitor prints the graph.
-	pos    []int
-	nodes  []*ir.Node // in that order
-	fields []jen.Code // task struct fields
-	inits  []jen.Code // statements of newTask
-	funcs  []jen.Code // methods and types, in node order
-	outs   []string   // httpOut endpoint names
+	pos        []int
+	nodes      []*ir.Node // in that order
+	fields     []jen.Code // task struct fields
+	fieldNames []string   // names of the fields added with addField
+	inits      []jen.Code // statements of newTask
+	funcs      []jen.Code // methods and types, in node order
+	outs       []string   // httpOut endpoint names
 }
 
 func (g *gen) order() {
@@ -256,7 +257,7 @@ func (g *gen) renderInstance(f *jen.File) {
 	for _, n := range g.task.Nodes {
 		if n.Kind == "httpOut" {
 			cases = append(cases, jen.Case(jen.Lit(n.Args[0].Str)).Block(
-				jen.Return(jen.Id("t").Dot(n.Name).Dot("WriteJSON").Call(jen.Id("w")).Op("==").Nil()),
+				jen.Return(jen.Id("t").Dot(n.Name+"Cache").Dot("WriteJSON").Call(jen.Id("w")).Op("==").Nil()),
 			))
 		}
 	}

@@ -183,6 +183,11 @@ func init() {
 		"default": (*nodeGen).defaults,
 		"delete":  (*nodeGen).delete,
 		"alert":   (*nodeGen).alert,
+		"window":  (*nodeGen).window,
+		"httpOut": (*nodeGen).httpOut,
+	}
+	for name := range reducers {
+		emitters[name] = (*nodeGen).influxql
 	}
 }
 

@@ -1,0 +1,66 @@
+package gogen
+
+import (
+	"github.com/dave/jennifer/jen"
+)
+
+const (
+	windowPkg  = "github.com/tickc/tickc/runtime/window"
+	httpoutPkg = "github.com/tickc/tickc/runtime/httpout"
+)
+
+// window generates a window node: the runtime window per group, whose
+// batches go to the node's children through <name>Out.
+func (ng *nodeGen) window() []jen.Code {
+	n := ng.n
+	node, emit := n.Name+"Node", n.Name+"Emit"
+	cfg := jen.Dict{}
+	if p := n.Lookup("period"); p != nil {
+		cfg[jen.Id("Period")] = durationLit(p.Args[0].Dur)
+	}
+	if p := n.Lookup("every"); p != nil {
+		cfg[jen.Id("Every")] = durationLit(p.Args[0].Dur)
+	}
+	if n.Lookup("align") != nil {
+		cfg[jen.Id("Align")] = jen.True()
+	}
+	if n.Lookup("fillPeriod") != nil {
+		cfg[jen.Id("FillPeriod")] = jen.True()
+	}
+	if p := n.Lookup("periodCount"); p != nil {
+		cfg[jen.Id("PeriodCount")] = jen.Lit(int(p.Args[0].Int))
+	}
+	if p := n.Lookup("everyCount"); p != nil {
+		cfg[jen.Id("EveryCount")] = jen.Lit(int(p.Args[0].Int))
+	}
+	ng.g.addField(node, jen.Op("*").Qual(windowPkg, "Node"))
+	ng.g.addField(emit, jen.Func().Params(jen.Op("*").Qual(pipelinePkg, "Batch")))
+	ng.g.inits = append(ng.g.inits,
+		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(windowPkg, "NewNode").Call(jen.Qual(windowPkg, "Config").Values(cfg)),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(n.Name+": %w"), jen.Err()))),
+		// The emit callback is bound once, so pushing a point allocates nothing.
+		jen.Id("t").Dot(emit).Op("=").Id("t").Dot(n.Name+"Out"),
+	)
+	out := ng.send(jen.Id("b"))
+	ng.lambdas = append(ng.lambdas,
+		jen.Commentf("%sOut sends a batch of %s to its children.", n.Name, n.Name).Line().
+			Func().Params(jen.Id("t").Op("*").Id("task")).Id(n.Name+"Out").Params(jen.Id("b").Op("*").Qual(pipelinePkg, "Batch")).Block(out...))
+	return []jen.Code{
+		jen.Id("t").Dot(node).Dot("Push").Call(jen.Id("p"), jen.Id("t").Dot(emit)),
+		jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[n.ID])).Dot("SetCardinality").Call(jen.Id("t").Dot(node).Dot("Cardinality").Call()),
+	}
+}
+
+// httpOut generates an httpOut node: it caches the latest point or batch
+// of each group for GET requests and passes everything on.
+func (ng *nodeGen) httpOut() []jen.Code {
+	n := ng.n
+	cache := n.Name + "Cache"
+	ng.g.addField(cache, jen.Qual(httpoutPkg, "Cache"))
+	ng.g.outs = append(ng.g.outs, n.Args[0].Str)
+	set, v := "SetPoint", jen.Id("p")
+	if ng.in.String() == "batch" {
+		set, v = "SetBatch", jen.Id("b")
+	}
+	return append([]jen.Code{jen.Id("t").Dot(cache).Dot(set).Call(v)}, ng.send(v)...)
+}

@@ -1,0 +1,220 @@
+package server
+
+import (
+	"io"
+	"math"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tickc/tickc/runtime/lineprotocol"
+	"github.com/tickc/tickc/runtime/pipeline"
+)
+
+// Task hosts one running instance of a compiled task. It serialises
+// everything that reaches the instance (the pipeline is single-threaded),
+// filters points by the task's databases and retention policies, and keeps
+// the counters that the HTTP API and the DOT graph report.
+//
+// Task is safe for concurrent use.
+type Task struct {
+	Program  *pipeline.Program
+	Instance pipeline.Instance
+	// Started is when the instance started: the task's created, modified
+	// and last-enabled times.
+	Started time.Time
+	// DefaultRP is the retention policy of writes that name none, as
+	// kapacitor.conf's default-retention-policy.
+	DefaultRP string
+
+	mu     sync.Mutex // held while the instance runs
+	parser lineprotocol.Parser
+	conv   Converter
+	tap    func(db, rp string, lp *lineprotocol.Parser)
+	closed bool
+
+	received atomic.Int64 // points of the task's DBRPs: the source node's "collected"
+	ignored  atomic.Int64 // points of other DBRPs
+	rejected atomic.Int64 // lines that could not be parsed
+
+	throughput atomic.Uint64 // float64 bits, points per second over the last second
+	stop       chan struct{}
+	done       chan struct{}
+}
+
+// NewTask wraps a started instance of p. It starts a goroutine that
+// measures throughput once a second until Close.
+func NewTask(p *pipeline.Program, inst pipeline.Instance) *Task {
+	t := &Task{
+		Program:  p,
+		Instance: inst,
+		Started:  time.Now(),
+		stop:     make(chan struct{}),
+		done:     make(chan struct{}),
+	}
+	go t.measureThroughput()
+	return t
+}
+
+// Matches reports whether points written to db and rp reach the task. An
+// empty rp means DefaultRP.
+func (t *Task) Matches(db, rp string) bool {
+	rp = t.rp(rp)
+	for _, d := range t.Program.DBRPs {
+		if d.DB == db && d.RP == rp {
+			return true
+		}
+	}
+	return false
+}
+
+// rp resolves the retention policy of a write: an empty one is DefaultRP,
+// as in Kapacitor.
+func (t *Task) rp(rp string) string {
+	if rp == "" {
+		return t.DefaultRP
+	}
+	return rp
+}
+
+// streams reports whether the task takes points (batch tasks query instead).
+func (t *Task) streams() bool { return t.Program.Type != "batch" }
+
+// SetTap registers f to see every point that Write delivers to the
+// instance, as parsed, with the database and retention policy it was
+// written to; nil removes it. The record command uses it. f runs under the
+// task's lock, just before the point reaches the instance.
+func (t *Task) SetTap(f func(db, rp string, lp *lineprotocol.Parser)) {
+	t.mu.Lock()
+	t.tap = f
+	t.mu.Unlock()
+}
+
+// Deliver passes one point written to db and rp to the instance, if the
+// task reads that db and rp, and reports whether it did. It sets p.DB and
+// p.RP.
+func (t *Task) Deliver(db, rp string, p *pipeline.Point) bool {
+	if !t.Matches(db, rp) || !t.streams() {
+		t.ignored.Add(1)
+		return false
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	t.deliver(db, rp, p)
+	return true
+}
+
+// deliver runs with t.mu held. It sets where the point was written.
+func (t *Task) deliver(db, rp string, p *pipeline.Point) {
+	p.DB, p.RP = db, t.rp(rp)
+	t.received.Add(1)
+	t.Instance.Point(p)
+}
+
+// WriteResult is what came of a write of line protocol.
+type WriteResult struct {
+	Points  int // points delivered to the task
+	Ignored int // points of other databases and retention policies
+	// Bad counts the lines that could not be parsed; First is the first.
+	Bad   int
+	First lineprotocol.Error
+}
+
+// Write parses body as line protocol written to db and rp, with timestamps
+// in units of precision (points without one get now), and delivers the
+// points in order. Bad lines are skipped and reported; the good ones are
+// delivered all the same, as InfluxDB does with partial writes.
+//
+// The task's lock is held for the whole body, so that the points of one
+// request are not interleaved with those of another. Steady-state writes
+// do not allocate.
+func (t *Task) Write(db, rp string, body []byte, precision lineprotocol.Precision, now time.Time) WriteResult {
+	var res WriteResult
+	deliver := t.Matches(db, rp) && t.streams()
+	t.mu.Lock()
+	t.parser.Reset(body, precision, now)
+	for t.parser.Next() {
+		if !deliver || t.closed {
+			res.Ignored++
+			continue
+		}
+		if t.tap != nil {
+			t.tap(db, t.rp(rp), &t.parser)
+		}
+		t.deliver(db, rp, t.conv.Point(&t.parser))
+		res.Points++
+	}
+	if errs := t.parser.Errors(); len(errs) > 0 {
+		res.Bad = len(errs)
+		res.First = errs[0]
+	}
+	t.mu.Unlock()
+	t.ignored.Add(int64(res.Ignored))
+	t.rejected.Add(int64(res.Bad))
+	return res
+}
+
+// HTTPOut writes the JSON of the httpOut endpoint name; false if the task
+// has none.
+func (t *Task) HTTPOut(name string, w io.Writer) bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return false
+	}
+	return t.Instance.HTTPOut(name, w)
+}
+
+// Counts are the task's ingest counters.
+type Counts struct {
+	Received int64 // points delivered to the task
+	Ignored  int64 // points of databases and retention policies the task does not read
+	Rejected int64 // lines that could not be parsed
+}
+
+// Counts returns the ingest counters so far.
+func (t *Task) Counts() Counts {
+	return Counts{Received: t.received.Load(), Ignored: t.ignored.Load(), Rejected: t.rejected.Load()}
+}
+
+// Throughput is the number of points the task received in the last second,
+// as Kapacitor measures it.
+func (t *Task) Throughput() float64 {
+	return math.Float64frombits(t.throughput.Load())
+}
+
+func (t *Task) measureThroughput() {
+	defer close(t.done)
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	last, prev := time.Now(), t.received.Load()
+	for {
+		select {
+		case <-t.stop:
+			return
+		case now := <-tick.C:
+			cur := t.received.Load()
+			rate := float64(cur-prev) / now.Sub(last).Seconds()
+			t.throughput.Store(math.Float64bits(rate))
+			last, prev = now, cur
+		}
+	}
+}
+
+// Close stops the task: it waits for the delivery in progress, closes the
+// instance (which flushes what it holds), and drops later points. Close is
+// idempotent; later calls return nil.
+func (t *Task) Close() error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return nil
+	}
+	t.closed = true
+	close(t.stop)
+	<-t.done
+	return t.Instance.Close()
+}

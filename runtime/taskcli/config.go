@@ -1,0 +1,141 @@
+package taskcli
+
+import (
+	"fmt"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// DefaultConfig is the configuration a task binary runs with when given
+// none, as the `config` command prints it. Sections and keys are those of
+// kapacitor.conf, so a task can read an existing Kapacitor configuration;
+// sections it does not know are kept for the task's handlers.
+const DefaultConfig = `# Configuration of a task binary built by tickc.
+# Sections and keys are kapacitor.conf's; others are kept for the task's
+# alert handlers (for example [smtp] or [slack]).
+
+# The host name that alert templates and alert data show.
+hostname = "localhost"
+
+# The retention policy of writes that name none.
+default-retention-policy = ""
+
+[http]
+  # The address the HTTP API listens on; --http-bind overrides it.
+  bind-address = "127.0.0.1:9092"
+  # Log every HTTP request.
+  log-enabled = true
+  # How long a stopping task waits for requests in progress.
+  shutdown-timeout = "10s"
+
+[logging]
+  # Where logs go: "STDERR", "STDOUT" or a file path.
+  file = "STDERR"
+  # The least severe level logged: "DEBUG", "INFO", "WARN", "ERROR" or "OFF";
+  # --log-level overrides it.
+  level = "INFO"
+`
+
+// Config is a task binary's configuration. It implements pipeline.Config,
+// which gives the task's nodes the sections they need.
+type Config struct {
+	Hostname               string     `toml:"hostname"`
+	DefaultRetentionPolicy string     `toml:"default-retention-policy"`
+	HTTP                   HTTPConfig `toml:"http"`
+	Logging                struct {
+		File  string `toml:"file"`
+		Level string `toml:"level"`
+	} `toml:"logging"`
+
+	// raw holds every key of the defaults and the file, for Section.
+	raw map[string]any
+}
+
+// HTTPConfig is the [http] section.
+type HTTPConfig struct {
+	BindAddress     string   `toml:"bind-address"`
+	LogEnabled      bool     `toml:"log-enabled"`
+	ShutdownTimeout Duration `toml:"shutdown-timeout"`
+}
+
+// Duration is a TOML duration written as a string, such as "10s".
+type Duration time.Duration
+
+// UnmarshalText reads a duration in Go's syntax.
+func (d *Duration) UnmarshalText(text []byte) error {
+	v, err := time.ParseDuration(string(text))
+	*d = Duration(v)
+	return err
+}
+
+// LoadConfig reads the configuration file path over the defaults; an empty
+// path gives the defaults. As in Kapacitor, settings the binary does not
+// use are ignored, so that a whole kapacitor.conf can be given.
+func LoadConfig(path string) (*Config, error) {
+	c := &Config{}
+	if _, err := toml.Decode(DefaultConfig, c); err != nil {
+		panic("taskcli: bad default configuration: " + err.Error())
+	}
+	if _, err := toml.Decode(DefaultConfig, &c.raw); err != nil {
+		panic("taskcli: bad default configuration: " + err.Error())
+	}
+	if path == "" {
+		return c, nil
+	}
+	text, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := toml.Decode(string(text), c); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	var file map[string]any
+	if _, err := toml.Decode(string(text), &file); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	for name, v := range file {
+		section, ok := v.(map[string]any)
+		if base, isMap := c.raw[name].(map[string]any); ok && isMap {
+			for k, x := range section {
+				base[k] = x
+			}
+			continue
+		}
+		c.raw[name] = v
+	}
+	return c, nil
+}
+
+// Section returns the settings of a kapacitor.conf section, such as "smtp".
+// For a section written as an array of tables ([[influxdb]]) it returns the
+// element marked default = true, or else the first.
+func (c *Config) Section(name string) (map[string]any, bool) {
+	switch v := c.raw[name].(type) {
+	case map[string]any:
+		return v, true
+	case []map[string]any:
+		for _, m := range v {
+			if d, _ := m["default"].(bool); d {
+				return m, true
+			}
+		}
+		if len(v) > 0 {
+			return v[0], true
+		}
+	}
+	return nil, false
+}
+
+// levelNames maps log level names, in any case, to slog levels.
+var levelNames = map[string]int{"debug": -4, "info": 0, "warn": 4, "warning": 4, "error": 8, "off": 1 << 10}
+
+// parseLevel reads a log level name.
+func parseLevel(s string) (int, error) {
+	if l, ok := levelNames[strings.ToLower(s)]; ok {
+		return l, nil
+	}
+	return 0, fmt.Errorf("unknown log level %q (want debug, info, warn, error or off)", s)
+}

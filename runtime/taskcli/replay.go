@@ -1,0 +1,303 @@
+package taskcli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tickc/tickc/runtime/lineprotocol"
+	"github.com/tickc/tickc/runtime/server"
+	"github.com/urfave/cli/v2"
+)
+
+func (r *runner) replayCommand() *cli.Command {
+	return &cli.Command{
+		Name:      "replay",
+		Usage:     "feed a recording through the task, then exit",
+		ArgsUsage: "FILE",
+		Description: r.help(`Feeds the points of FILE through the task, as "kapacitor replay" does, and
+exits when they are done and the task has flushed its output. Use it to
+test a task on recorded data before serving it.
+
+FILE is either
+   a stream recording (.srpl), as made by "record stream" or by Kapacitor:
+     records of three lines, database, retention policy, point; or
+   line protocol (.lp, .txt): every point goes to $DBRP.
+Either may be gzip-compressed. Points for databases or retention policies
+the task does not read are skipped.
+
+Times are shifted so that the first point happens now, unless --rec-time
+is given. Points are fed as fast as the task takes them, unless
+--real-clock is given: then they are spaced out like their timestamps.
+
+Examples:
+
+   $TASK replay cpu.srpl
+   $TASK replay --rec-time --dot data.lp
+   $TASK replay --precision s kapacitor/integrations/testdata/TestStream_Alert.srpl`),
+		Flags: []cli.Flag{
+			&cli.BoolFlag{Name: "rec-time", Usage: "keep the recorded times instead of shifting them to now"},
+			&cli.BoolFlag{Name: "real-clock", Usage: "wait between points as long as their timestamps are apart"},
+			&cli.StringFlag{
+				Name:  "precision",
+				Value: "n",
+				Usage: "the unit of the file's timestamps: n, u, ms, s, m or h (Kapacitor's own test recordings use s)",
+			},
+			&cli.StringFlag{
+				Name:  "format",
+				Value: "auto",
+				Usage: "srpl or lp; auto tells them by the file name (.srpl; .lp or .txt, optionally .gz)",
+			},
+			&cli.BoolFlag{Name: "dot", Usage: "print the task's graph with statistics when done, as show would"},
+			configFlag, logLevelFlag,
+		},
+		Action: func(c *cli.Context) error {
+			if c.NArg() != 1 {
+				return usageError{fmt.Errorf("replay takes one recording FILE")}
+			}
+			path := c.Args().First()
+			format, err := recordingFormat(path, c.String("format"))
+			if err != nil {
+				return usageError{err}
+			}
+			precision, ok := precisions[c.String("precision")]
+			if !ok {
+				return usageError{fmt.Errorf("unknown precision %q (want n, u, ms, s, m or h)", c.String("precision"))}
+			}
+			if r.p.Type == "batch" {
+				return fmt.Errorf("task %s is a batch task; replaying batch recordings is not supported yet", r.p.ID)
+			}
+			cfg, log, closeLog, err := r.setup(c)
+			if err != nil {
+				return err
+			}
+			defer closeLog()
+			return r.replay(c.Context, cfg, log, replayOptions{
+				path:      path,
+				format:    format,
+				precision: precision,
+				recTime:   c.Bool("rec-time"),
+				realClock: c.Bool("real-clock"),
+				dot:       c.Bool("dot"),
+			})
+		},
+	}
+}
+
+// precisions are the --precision values; unlike the write endpoint, replay
+// rejects a unit it does not know rather than read nanoseconds.
+var precisions = map[string]lineprotocol.Precision{
+	"n": lineprotocol.Nanosecond, "ns": lineprotocol.Nanosecond,
+	"u": lineprotocol.Microsecond, "ms": lineprotocol.Millisecond,
+	"s": lineprotocol.Second, "m": lineprotocol.Minute, "h": lineprotocol.Hour,
+}
+
+// recordingFormat tells "srpl" from "lp" by the flag or the file name.
+func recordingFormat(path, flag string) (string, error) {
+	switch flag {
+	case "srpl", "lp":
+		return flag, nil
+	case "auto", "":
+	default:
+		return "", fmt.Errorf("unknown --format %q (want srpl or lp)", flag)
+	}
+	name := strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz")
+	switch filepath.Ext(name) {
+	case ".srpl":
+		return "srpl", nil
+	case ".lp", ".txt", ".line":
+		return "lp", nil
+	case ".brpl":
+		return "", fmt.Errorf("%s: replaying batch recordings is not supported yet", path)
+	}
+	return "", fmt.Errorf("%s: cannot tell the format from the file name; use --format srpl or --format lp", path)
+}
+
+type replayOptions struct {
+	path      string
+	format    string
+	precision lineprotocol.Precision
+	recTime   bool
+	realClock bool
+	dot       bool
+}
+
+// replayStats count what a replay did.
+type replayStats struct {
+	points, skipped, bad int64
+}
+
+// replay feeds the recording through a new instance of the task and closes
+// it.
+func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o replayOptions) error {
+	fi, err := os.Stat(o.path)
+	if err != nil {
+		return err
+	}
+	counter := &countingReader{}
+	in, closeFile, err := openRecording(o.path, counter)
+	if err != nil {
+		return err
+	}
+	defer closeFile()
+
+	inst, err := r.p.New(r.env(cfg, log))
+	if err != nil {
+		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
+	}
+	task := server.NewTask(r.p, inst)
+	task.DefaultRP = cfg.DefaultRetentionPolicy
+
+	var stats replayStats
+	bad := func(e lineprotocol.Error) {
+		stats.bad++
+		log.Warn("skipping a line that is not line protocol", "file", o.path, "line", e.Line, "error", e.Msg, "text", e.Text)
+	}
+	start := time.Now()
+	var src pointSource
+	if o.format == "srpl" {
+		src = newSRPLReader(in, o.precision, start, bad)
+	} else {
+		d := r.dbrp()
+		src = newLPReader(in, d.DB, d.RP, o.precision, start, bad)
+	}
+
+	bar := startProgress(r.stderr, filepath.Base(o.path), fi.Size(), counter)
+	err = feed(ctx, task, src, o, start, &stats, bar)
+	bar.stop()
+	closeErr := task.Close()
+	if err == nil {
+		err = closeErr
+	}
+
+	msg := fmt.Sprintf("replayed %d points from %s in %v", stats.points, o.path, time.Since(start).Round(time.Millisecond))
+	if stats.skipped > 0 {
+		msg += fmt.Sprintf("; skipped %d points of other databases or retention policies (the task reads %s)", stats.skipped, dbrpList(r))
+	}
+	if stats.bad > 0 {
+		msg += fmt.Sprintf("; skipped %d bad lines", stats.bad)
+	}
+	fmt.Fprintln(r.stderr, msg)
+	if o.dot {
+		fmt.Fprintf(r.stdout, "%s\n", task.Dot(false))
+	}
+	return err
+}
+
+// feed delivers the points of src to task, shifting their times and pacing
+// them as o says.
+func feed(ctx context.Context, task *server.Task, src pointSource, o replayOptions, start time.Time, stats *replayStats, bar *progress) error {
+	var first, shift int64
+	for i := 0; ; i++ {
+		db, rp, p, ok := src.next()
+		if !ok {
+			break
+		}
+		if i == 0 {
+			first = p.Time
+			shift = start.UnixNano() - first // Kapacitor: the first point happens now
+		}
+		if o.realClock {
+			if wait := time.Duration(p.Time-first) - time.Since(start); wait > 0 {
+				select {
+				case <-ctx.Done():
+					return ctx.Err()
+				case <-time.After(wait):
+				}
+			}
+		} else if i%1024 == 0 && ctx.Err() != nil {
+			return ctx.Err()
+		}
+		if !o.recTime {
+			p.Time += shift
+		}
+		if task.Deliver(db, rp, p) {
+			stats.points++
+		} else {
+			stats.skipped++
+		}
+		bar.points.Store(stats.points)
+	}
+	if err := src.err(); err != nil {
+		return fmt.Errorf("%s: %w", o.path, err)
+	}
+	return nil
+}
+
+func dbrpList(r *runner) string {
+	var s []string
+	for _, d := range dbrps(r.p) {
+		s = append(s, d.String())
+	}
+	return strings.Join(s, ", ")
+}
+
+// progress draws a progress bar on a terminal while a replay runs for more
+// than a second.
+type progress struct {
+	points atomic.Int64
+	done   chan struct{}
+	wg     sync.WaitGroup
+}
+
+// startProgress starts drawing on w if it is a terminal.
+func startProgress(w io.Writer, name string, size int64, read *countingReader) *progress {
+	p := &progress{done: make(chan struct{})}
+	if !isTerminal(w) {
+		return p
+	}
+	p.wg.Add(1)
+	go func() {
+		defer p.wg.Done()
+		select {
+		case <-p.done:
+			return
+		case <-time.After(time.Second):
+		}
+		tick := time.NewTicker(200 * time.Millisecond)
+		defer tick.Stop()
+		for {
+			p.draw(w, name, size, read.n.Load())
+			select {
+			case <-p.done:
+				fmt.Fprint(w, "\r\033[K") // clear the line
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	return p
+}
+
+func (p *progress) draw(w io.Writer, name string, size, read int64) {
+	const width = 30
+	frac := 1.0
+	if size > 0 {
+		frac = min(float64(read)/float64(size), 1)
+	}
+	done := int(frac * width)
+	bar := strings.Repeat("=", done) + strings.Repeat(" ", width-done)
+	fmt.Fprintf(w, "\rreplaying %s [%s] %3.0f%% %d points", name, bar, frac*100, p.points.Load())
+}
+
+func (p *progress) stop() {
+	close(p.done)
+	p.wg.Wait()
+}
+
+// isTerminal reports whether w is a terminal (a character device).
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	if !ok {
+		return false
+	}
+	fi, err := f.Stat()
+	return err == nil && fi.Mode()&os.ModeCharDevice != 0
+}

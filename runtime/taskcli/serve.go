@@ -1,0 +1,132 @@
+package taskcli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/tickc/tickc/runtime/server"
+	"github.com/urfave/cli/v2"
+)
+
+func (r *runner) serveCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "serve",
+		Usage: "run the task behind Kapacitor's HTTP API until stopped",
+		Description: r.help(`Starts the task and serves the part of Kapacitor's HTTP API it needs:
+
+   POST /write?db=$DB&rp=$RP&precision=n
+   POST /kapacitor/v1/write?db=$DB&rp=$RP&precision=n
+        line protocol, as to Kapacitor or InfluxDB (precision n, u, ms, s, m or h)
+   GET  /kapacitor/v1/ping
+        204 when up
+   GET  /kapacitor/v1/tasks/$ID
+        the task, with its graph and statistics (see also the show command)
+   GET  /kapacitor/v1/tasks/$ID/NAME
+        the result of |httpOut('NAME')
+
+Points for other databases or retention policies are accepted and ignored.
+SIGINT or SIGTERM stops the task after the requests in progress.
+
+Example:
+
+   $TASK serve &
+   curl -XPOST 'http://127.0.0.1:9092/write?db=$DB&rp=$RP' \
+       --data-binary "cpu,host=server01 usage_idle=12.5 $(date +%s)000000000"
+   $TASK show`),
+		Flags: []cli.Flag{configFlag, httpBindFlag, logLevelFlag},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() {
+				return usageError{fmt.Errorf("serve takes no arguments, got %q", c.Args().Slice())}
+			}
+			cfg, log, closeLog, err := r.setup(c)
+			if err != nil {
+				return err
+			}
+			defer closeLog()
+			return r.serve(c.Context, cfg, log, nil, 0)
+		},
+	}
+}
+
+// serve runs the task behind the HTTP API until ctx is done, the duration
+// (if not zero) has passed, or the listener fails. rec, if not nil, sees
+// every point delivered to the task.
+func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *recorder, duration time.Duration) error {
+	inst, err := r.p.New(r.env(cfg, log))
+	if err != nil {
+		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
+	}
+	task := server.NewTask(r.p, inst)
+	task.DefaultRP = cfg.DefaultRetentionPolicy
+	if rec != nil {
+		task.SetTap(rec.write)
+	}
+	ln, err := net.Listen("tcp", cfg.HTTP.BindAddress)
+	if err != nil {
+		task.Close()
+		return err
+	}
+	hs := &http.Server{
+		Handler: server.New(task, server.Options{
+			Log:         log,
+			Version:     Version(),
+			LogRequests: cfg.HTTP.LogEnabled,
+		}),
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	served := make(chan error, 1)
+	go func() { served <- hs.Serve(ln) }()
+
+	addr := ln.Addr().String()
+	log.Info("serving task", "task", r.p.ID, "type", r.p.Type, "dbrps", fmt.Sprint(dbrps(r.p)),
+		"url", "http://"+addr+server.BasePath+"/tasks/"+r.p.ID)
+	if r.onListen != nil {
+		r.onListen(addr)
+	}
+
+	var timeUp <-chan time.Time
+	if duration > 0 {
+		timer := time.NewTimer(duration)
+		defer timer.Stop()
+		timeUp = timer.C
+	}
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("stopping", "reason", "signal")
+	case <-timeUp:
+		log.Info("stopping", "reason", "duration elapsed", "duration", duration)
+	case serveErr = <-served:
+	}
+
+	stopCtx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.HTTP.ShutdownTimeout))
+	defer cancel()
+	if err := hs.Shutdown(stopCtx); err != nil {
+		log.Warn("requests still in progress when stopping", "error", err)
+	}
+	closeErr := task.Close()
+	if closeErr != nil {
+		log.Error("closing the task", "error", closeErr)
+	}
+	c := task.Counts()
+	log.Info("stopped", "points", c.Received, "ignored", c.Ignored, "rejected_lines", c.Rejected)
+	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
+		return serveErr
+	}
+	return closeErr
+}
+
+// dbrp returns the task's first database and retention policy, the one
+// plain line protocol goes to.
+func (r *runner) dbrp() server.DBRP {
+	if len(r.p.DBRPs) == 0 {
+		return server.DBRP{}
+	}
+	return server.DBRP{DB: r.p.DBRPs[0].DB, RP: r.p.DBRPs[0].RP}
+}

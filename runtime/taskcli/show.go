@@ -1,0 +1,130 @@
+package taskcli
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"os"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/tickc/tickc/runtime/pipeline"
+	"github.com/tickc/tickc/runtime/server"
+	"github.com/urfave/cli/v2"
+)
+
+func (r *runner) showCommand() *cli.Command {
+	return &cli.Command{
+		Name:  "show",
+		Usage: "print the task's details, graph and statistics, as `kapacitor show` does",
+		Description: `Asks the running task (started with "serve") at --url for its state and
+prints it as "kapacitor show" does: ID, status, dates, databases, the
+TICKscript, and the DOT graph with the number of points along each edge
+and each node's statistics.
+
+When nothing listens at --url, prints the task as compiled: the same
+details, with status disabled and the graph without statistics.`,
+		Flags: []cli.Flag{
+			&cli.StringFlag{
+				Name:    "url",
+				Usage:   "the `URL` of the running task's HTTP API",
+				Value:   "http://localhost:9092",
+				EnvVars: []string{"KAPACITOR_URL"},
+			},
+		},
+		Action: func(c *cli.Context) error {
+			if c.Args().Present() && c.Args().First() != r.p.ID || c.NArg() > 1 {
+				return usageError{fmt.Errorf("this binary runs task %q only; show takes no task ID", r.p.ID)}
+			}
+			info, err := fetchTask(c.String("url"), r.p.ID)
+			if errors.Is(err, syscall.ECONNREFUSED) {
+				info = staticInfo(r.p)
+			} else if err != nil {
+				return err
+			}
+			printShow(r.stdout, info)
+			return nil
+		},
+	}
+}
+
+// fetchTask gets the task from the HTTP API at base.
+func fetchTask(base, id string) (*server.TaskInfo, error) {
+	u, err := url.Parse(base)
+	if err != nil || u.Scheme != "http" && u.Scheme != "https" {
+		return nil, usageError{fmt.Errorf("invalid URL %q: it must start with http:// or https://", base)}
+	}
+	u.Path = strings.TrimSuffix(u.Path, "/") + server.BasePath + "/tasks/" + id
+	client := &http.Client{Timeout: 10 * time.Second}
+	res, err := client.Get(u.String())
+	if err != nil {
+		return nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(res.Body)
+	if err != nil {
+		return nil, err
+	}
+	if res.StatusCode != http.StatusOK {
+		var e struct{ Error string }
+		if json.Unmarshal(body, &e) == nil && e.Error != "" {
+			return nil, fmt.Errorf("%s: %s", u, e.Error)
+		}
+		return nil, fmt.Errorf("%s: %s", u, res.Status)
+	}
+	info := new(server.TaskInfo)
+	if err := json.Unmarshal(body, info); err != nil {
+		return nil, fmt.Errorf("%s: invalid task JSON: %w", u, err)
+	}
+	return info, nil
+}
+
+// staticInfo describes the task as compiled, not running: Kapacitor's view
+// of a defined, disabled task. Created and Modified are the time the
+// binary was built (its modification time).
+func staticInfo(p *pipeline.Program) *server.TaskInfo {
+	var built time.Time
+	if exe, err := os.Executable(); err == nil {
+		if fi, err := os.Stat(exe); err == nil {
+			built = fi.ModTime()
+		}
+	}
+	return &server.TaskInfo{
+		ID:       p.ID,
+		Type:     p.Type,
+		DBRPs:    dbrps(p),
+		Script:   p.Script,
+		Dot:      string(server.StaticDot(p)),
+		Status:   "disabled",
+		Created:  built,
+		Modified: built,
+	}
+}
+
+func dbrps(p *pipeline.Program) []server.DBRP {
+	out := make([]server.DBRP, len(p.DBRPs))
+	for i, d := range p.DBRPs {
+		out[i] = server.DBRP{DB: d.DB, RP: d.RP}
+	}
+	return out
+}
+
+// printShow prints t in the layout of `kapacitor show`.
+func printShow(w io.Writer, t *server.TaskInfo) {
+	fmt.Fprintln(w, "ID:", t.ID)
+	fmt.Fprintln(w, "Error:", t.Error)
+	fmt.Fprintln(w, "Template:", t.TemplateID)
+	fmt.Fprintln(w, "Type:", t.Type)
+	fmt.Fprintln(w, "Status:", t.Status)
+	fmt.Fprintln(w, "Executing:", t.Executing)
+	fmt.Fprintln(w, "Created:", t.Created.Format(time.RFC822))
+	fmt.Fprintln(w, "Modified:", t.Modified.Format(time.RFC822))
+	fmt.Fprintln(w, "LastEnabled:", t.LastEnabled.Format(time.RFC822))
+	fmt.Fprintln(w, "Databases Retention Policies:", t.DBRPs)
+	fmt.Fprintf(w, "TICKscript:\n%s\n", t.Script)
+	fmt.Fprintf(w, "DOT:\n%s\n", t.Dot)
+}

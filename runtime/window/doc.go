@@ -1,0 +1,62 @@
+// Package window is the runtime of TICKscript's |window() node: it turns a
+// stream of points into batches, per group, exactly as Kapacitor 1.8's
+// window node does (window.go).
+//
+// # Time windows (.period(), .every(), .align(), .fillPeriod())
+//
+// Windows are driven by point time only, never by the wall clock. A group's
+// window starts at the group's first point t0 (the first point of the group
+// to reach this node). Its first emit time is
+//
+//	t0+every                      by default
+//	trunc(t0+every, every)        with .align()
+//	t0+period                     with .fillPeriod()
+//	trunc(t0+period, every)       with .fillPeriod().align(), plus every if
+//	                              that is not after t0+period
+//
+// where trunc rounds down to a multiple of every counted from Go's zero time
+// (time.Time.Truncate), which for every dividing a day is the same as
+// counting from the Unix epoch.
+//
+// With every > 0, a point whose time is at or after the emit time E first
+// emits the buffered points whose time is in [E-period, E) (more precisely:
+// points are dropped from the front of the buffer, in arrival order, while
+// they are older than E-period), as a batch whose time (TMax) is E; then the
+// next emit time becomes p.time+every (aligned with .align()), counted from
+// the point, not from E; only then is the point buffered. So a gap in the
+// data produces one batch, not one per missed period, and a late point
+// (earlier than the current window) is simply buffered and emitted with the
+// next batch, unless it is at the front of the buffer and old enough to be
+// dropped. The buffer is a ring that grows as Kapacitor's does and whose
+// purge has Kapacitor's shortcut for a wrapped ring (see purge), so that
+// even out-of-order data gives the same batches.
+//
+// With every == 0 every point is buffered first; a point at or after the
+// emit time (the previous emitting point's time; with .fillPeriod(), the
+// first t0+period) emits the points in (t-period, t] with TMax t.
+//
+// A batch may be empty: Kapacitor emits it, and so does this package.
+// Partial windows are never flushed: when the task stops, whatever is
+// buffered is dropped (Kapacitor's Done is a no-op).
+//
+// # Count windows (.periodCount(), .everyCount())
+//
+// The window holds the last periodCount points of the group in arrival
+// order. The everyCount-th point (the periodCount-th with .fillPeriod()) and
+// every everyCount points after it emit the held points; TMax is the time of
+// the newest point.
+//
+// # Batches
+//
+// An emitted batch has the name of the group's first point, the group's
+// tags, and one point per buffered point with its time, tags and fields (and
+// the batch name and group). The batch and everything in it belong to the
+// window node and are valid only during the emit call: a consumer that keeps
+// any of it must copy it. A consumer may modify the batch's points in place
+// (append included): each emit hands out fresh copies.
+//
+// The window keeps its own compact copy of each point (the caller reuses
+// its point): the time, a shared immutable record of the tag set and field
+// keys (shared by consecutive points of one series), and the field values.
+// Steady-state Push allocates nothing.
+package window
