@@ -46,6 +46,10 @@ func Check(filename string, src []byte, opts Options) (*ir.Task, diag.List) {
 	task, checkErrs := check.Check(prog, check.Config{TaskID: id, DBRPs: opts.DBRPs, Schema: opts.Schema})
 	all := append(errs, checkErrs...)
 	all.Sort()
+	if all.HasErrors() {
+		// Errors the parser recovered from still make the script invalid.
+		return nil, all
+	}
 	return task, all
 }
 

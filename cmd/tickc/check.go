@@ -135,4 +135,3 @@ func parseDBRP(s string) (ir.DBRP, error) {
 	}
 	return ir.DBRP{}, fmt.Errorf("invalid -dbrp %q: want database.retention_policy, e.g. telegraf.autogen", s)
 }
-

@@ -29,6 +29,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 		ErrWriter: stderr,
 		Commands: []*cli.Command{
 			checkCommand(),
+			fmtCommand(),
 			dotCommand(),
 			genCommand(),
 			buildCommand(),

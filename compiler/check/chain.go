@@ -2,6 +2,7 @@ package check
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/tickc/tickc/compiler/ast"
@@ -20,22 +21,46 @@ type pendingLambda struct {
 	evalAs int // for eval's lambdas: their index, else -1
 }
 
-// addNode creates a node under parents (nil for the source node).
-func (c *checker) addNode(spec *catalog.Node, parents []int, args []ir.Value, span ast.Span) *ir.Node {
+// addNode creates a node under parents (nil for the source node). caller
+// is the node the chain method was called on, whose edge type the new node
+// takes where it wants or provides "the same".
+//
+// The name follows Kapacitor's numbering, which differs from the index in
+// Nodes: Kapacitor assigns a fresh number each time it links the node to a
+// parent, so a join or union of n parents uses n numbers and keeps the last.
+func (c *checker) addNode(spec *catalog.Node, caller *ir.Node, parents []int, args []ir.Value, span ast.Span) *ir.Node {
 	id := len(c.task.Nodes)
+	c.kapacitorID += max(1, len(parents))
 	n := &ir.Node{
-		ID: id, Kind: spec.Name, Name: fmt.Sprintf("%s%d", spec.Desc, id),
+		ID: id, Kind: spec.Name, Name: fmt.Sprintf("%s%d", spec.Desc, c.kapacitorID-1),
 		Parents: parents, Wants: spec.Wants, Provides: spec.Provides, Args: args,
 		Pos: span, Line: span.Start.Line,
 	}
-	if n.Provides == catalog.SameEdge && len(parents) > 0 {
-		n.Provides = c.task.Nodes[parents[0]].Provides
+	if caller != nil {
+		if n.Wants == catalog.AnyEdge {
+			n.Wants = caller.Provides
+		}
+		if n.Provides == catalog.SameEdge {
+			n.Provides = caller.Provides
+		}
 	}
 	for _, p := range parents {
 		c.task.Nodes[p].Children = append(c.task.Nodes[p].Children, id)
 	}
 	c.task.Nodes = append(c.task.Nodes, n)
 	c.specs = append(c.specs, spec)
+	return n
+}
+
+// addStats creates the stats node watching w. Kapacitor makes it a new
+// source, and gives w a no-op child (which takes the next number) when w has
+// none yet, so that w emits something to count.
+func (c *checker) addStats(w *ir.Node, args []ir.Value, span ast.Span) *ir.Node {
+	childless := len(w.Children) == 0
+	n := c.addNode(catalog.Nodes["stats"], w, []int{w.ID}, args, span)
+	if childless {
+		c.kapacitorID++
+	}
 	return n
 }
 
@@ -46,7 +71,7 @@ func (c *checker) evalChain(x *ast.Chain) *value {
 	}
 	if lhs.typ != types.Node {
 		c.errorf(ast.Span{Start: x.OpPos, End: x.Call.Name.Span().End}, nil,
-			"cannot use %s%s on a %s value: only pipeline nodes have methods", x.Op, x.Call.Name.Name, lhs.typ)
+			"cannot use %s%s on %s value: only pipeline nodes have methods", x.Op, x.Call.Name.Name, aType(lhs.typ))
 		return nil
 	}
 	switch x.Op {
@@ -99,10 +124,15 @@ func (c *checker) chainNode(nv *nodeVal, x *ast.Chain) *value {
 		// Kapacitor links union's arguments before the node it is called on.
 		parents = append(extraParents, nv.id)
 	}
-	n := c.addNode(child, parents, args, span)
+	var n *ir.Node
+	if child.Name == "stats" {
+		n = c.addStats(parent, args, span)
+	} else {
+		n = c.addNode(child, parent, parents, args, span)
+	}
 	c.queueLambdas(n.ID, args, name == "eval")
 	for _, p := range parents {
-		c.checkEdge(c.task.Nodes[p], n, child, span)
+		c.checkEdge(c.task.Nodes[p], n, span)
 	}
 	return &value{typ: types.Node, node: &nodeVal{id: n.ID}, span: span}
 }
@@ -125,20 +155,22 @@ func edgeHint(child *catalog.Node, parent *ir.Node) []string {
 }
 
 // checkEdge enforces that a child wants what its parent provides, which
-// Kapacitor only finds when the task starts.
-func (c *checker) checkEdge(parent, child *ir.Node, spec *catalog.Node, span ast.Span) {
-	want := spec.Wants
-	if want == catalog.AnyEdge || want == catalog.NoEdge || want == parent.Provides {
+// Kapacitor only finds when the task starts. A node wanting "the same" wants
+// what the node it was called on provides, so this catches a join or union
+// of a stream with a batch.
+func (c *checker) checkEdge(parent, child *ir.Node, span ast.Span) {
+	want := child.Wants
+	if want == parent.Provides {
 		return
 	}
 	var notes []string
-	if want == catalog.StreamEdge && parent.Provides == catalog.BatchEdge {
-		notes = []string{"add |trickle() before it to turn batches into a stream"}
+	switch {
+	case want == catalog.StreamEdge && parent.Provides == catalog.BatchEdge:
+		notes = []string{"add |trickle() after " + parent.Name + " to turn its batches into a stream"}
+	case want == catalog.BatchEdge && parent.Provides == catalog.StreamEdge:
+		notes = []string{"add |window() after " + parent.Name + " to collect its points into batches"}
 	}
-	if want == catalog.BatchEdge && parent.Provides == catalog.StreamEdge {
-		notes = []string{"add |window() before it to collect points into batches"}
-	}
-	c.errorf(span, notes, "%s() wants a %s edge, but %s provides %s", spec.Name, want, parent.Name, edgeWord(parent.Provides))
+	c.errorf(span, notes, "%s() wants a %s edge, but %s provides %s", child.Kind, want, parent.Name, edgeWord(parent.Provides))
 }
 
 // noChain explains why `|name()` is not allowed after this node. It
@@ -146,24 +178,28 @@ func (c *checker) checkEdge(parent, child *ir.Node, spec *catalog.Node, span ast
 func (c *checker) noChain(parent *ir.Node, spec *catalog.Node, x *ast.Chain) bool {
 	name := x.Call.Name.Name
 	span := ast.Span{Start: x.OpPos, End: x.Call.Name.Span().End}
-	if spec.Prop(name) != nil || (spec.Handlers && catalog.Handlers[name] != nil) {
+	switch {
+	case slices.Contains(spec.Hidden, name):
+		c.errorf(span, []string{fmt.Sprintf("Kapacitor's %s node has a %s property that hides the chain method; put a node in between, e.g. |where(lambda: TRUE)|%s(...)", spec.Name, name, name)},
+			"|%s() cannot follow %s()", name, spec.Name)
+		return false
+	case spec.Prop(name) != nil || (spec.Handlers && catalog.Handlers[name] != nil):
 		c.errorf(span, []string{fmt.Sprintf("use '.' instead of '|': .%s() sets a property of %s", name, spec.Name)},
 			"%s() has no chain method %s, but it has a property %s", spec.Name, name, name)
 		return true
-	}
-	if catalog.Nodes[name] != nil && catalog.IsChainMethod(name) && !spec.Chainable {
+	case catalog.Nodes[name] == nil:
+		notes := suggest(name, spec.ChainNames(), "|")
+		if p := suggestProp(name, spec); p != "" {
+			notes = append(notes, fmt.Sprintf("did you mean the property .%s()?", p))
+		}
+		c.errorf(span, notes, "%s() has no chain method %s", spec.Name, name)
+	case parent.Provides == catalog.NoEdge:
 		c.errorf(span, nil, "%s() ends the pipeline: no node can follow it", spec.Name)
-		return false
-	}
-	if catalog.Nodes[name] != nil {
+	case !spec.Chainable:
+		c.errorf(span, []string{fmt.Sprintf("%s is followed by |%s()", spec.Name, strings.Join(spec.Extra, "() or |"))}, "%s() cannot follow %s", name, spec.Name)
+	default:
 		c.errorf(span, nil, "%s() cannot follow %s()", name, spec.Name)
-		return false
 	}
-	notes := suggest(name, spec.ChainNames(), "|")
-	if p := suggestProp(name, spec); p != "" {
-		notes = append(notes, fmt.Sprintf("did you mean the property .%s()?", p))
-	}
-	c.errorf(span, notes, "%s() has no chain method %s", spec.Name, name)
 	return false
 }
 
@@ -412,6 +448,8 @@ func argHint(v *value, p catalog.Param) []string {
 		return []string{"write an integer, without a decimal point"}
 	case v.typ == types.String && p.Accepts(types.Bool):
 		return []string{"booleans are written TRUE or FALSE"}
+	case v.typ == types.TimeDim:
+		return []string{"time() dimensions belong in batch|query(...).groupBy(); group a stream in time with |window()"}
 	}
 	return nil
 }
@@ -444,11 +482,18 @@ func (c *checker) deadman(nv *nodeVal, x *ast.Chain) *value {
 	}
 	span := ast.Span{Start: x.OpPos, End: x.Call.Span().End}
 	interval := args[1]
-	stats := c.addNode(catalog.Nodes["stats"], []int{nv.id}, []ir.Value{interval}, span)
+	watched := c.task.Nodes[nv.id]
+	stats := c.addStats(watched, []ir.Value{interval}, span)
 	stats.Props = append(stats.Props, ir.Prop{Name: "align", Pos: span})
-	deriv := c.addNode(catalog.Nodes["derivative"], []int{stats.ID}, []ir.Value{{Type: types.String, Str: "emitted"}}, span)
+	deriv := c.addNode(catalog.Nodes["derivative"], stats, []int{stats.ID}, []ir.Value{{Type: types.String, Str: "emitted"}}, span)
 	deriv.Props = append(deriv.Props, ir.Prop{Name: "unit", Args: []ir.Value{interval}, Pos: span}, ir.Prop{Name: "nonNegative", Pos: span})
-	alert := c.addNode(catalog.Nodes["alert"], []int{deriv.ID}, nil, span)
+	alert := c.addNode(catalog.Nodes["alert"], deriv, []int{deriv.ID}, nil, span)
+	// The id and message Kapacitor's deadman service sets by default; a
+	// later .id() or .message() overrides them.
+	str := func(s string) []ir.Value { return []ir.Value{{Type: types.String, Str: s, Pos: span}} }
+	alert.Props = append(alert.Props,
+		ir.Prop{Name: "id", Args: str(strings.Replace(deadmanID, "NODE_NAME", watched.Name, 1)), Pos: span},
+		ir.Prop{Name: "message", Args: str(strings.Replace(deadmanMessage, "INTERVAL", interval.Dur.String(), 1)), Pos: span})
 	crit := &ir.Expr{Kind: ir.Binary, Type: types.Bool, Op: ast.OpLe, OpText: "<=", Pos: span, Args: []*ir.Expr{
 		{Kind: ir.Ref, Type: types.Float, Name: "emitted", Pos: span},
 		{Kind: ir.Lit, Type: types.Float, Lit: &args[0], Pos: span},
@@ -458,6 +503,13 @@ func (c *checker) deadman(nv *nodeVal, x *ast.Chain) *value {
 	c.deadmen = append(c.deadmen, deadmanCrit{crit: crit, extra: extra, node: alert.ID})
 	return &value{typ: types.Node, node: &nodeVal{id: alert.ID}, span: span}
 }
+
+// The defaults of Kapacitor's [deadman] configuration section
+// (services/deadman/config.go); NODE_NAME and INTERVAL are replaced.
+const (
+	deadmanID      = "{{ .Group }}:NODE_NAME for task '{{ .TaskName }}'"
+	deadmanMessage = `{{ .ID }} is {{ if eq .Level "OK" }}alive{{ else }}dead{{ end }}: {{ index .Fields "emitted" | printf "%0.3f" }} points/INTERVAL.`
+)
 
 // deadmanCrit is a deadman's generated crit lambda, to which the extra
 // lambdas are AND-ed once they are typed.

@@ -66,6 +66,10 @@ type checker struct {
 	deadmen   []deadmanCrit
 	// broken marks nodes with a reported property error.
 	broken map[int]bool
+	// kapacitorID counts the numbers Kapacitor gives nodes, for their names.
+	kapacitorID int
+	// mixed is set when chains start with both stream and batch.
+	mixed bool
 }
 
 func (c *checker) errorf(span ast.Span, notes []string, format string, args ...any) {
@@ -85,7 +89,7 @@ func (c *checker) run(prog *ast.Program) {
 	}
 	c.task.Type = typ
 	src := catalog.Nodes[string(typ)]
-	root := c.addNode(src, nil, nil, typSpan)
+	root := c.addNode(src, nil, nil, nil, typSpan)
 	c.scope[string(typ)] = &value{typ: types.Node, node: &nodeVal{id: root.ID}, predefined: true}
 
 	for _, s := range prog.Stmts {
@@ -101,7 +105,7 @@ func (c *checker) run(prog *ast.Program) {
 			}
 		}
 	}
-	if len(c.task.Nodes) == 1 {
+	if len(c.task.Nodes) == 1 && !c.errs.HasErrors() {
 		c.errorf(typSpan, []string{fmt.Sprintf("chain a node to %s, e.g. %s|from()...", typ, typ)}, "task does nothing: the pipeline has only the %s node", typ)
 	}
 	c.typeLambdas()
@@ -150,7 +154,8 @@ func (c *checker) taskType(prog *ast.Program) (ir.TaskType, ast.Span) {
 		var x ast.Expr
 		switch s := s.(type) {
 		case *ast.VarDecl:
-			if _, ok := s.Value.(*ast.Chain); ok {
+			switch s.Value.(type) {
+			case *ast.Chain, *ast.Ident: // var data = stream counts too
 				x = s.Value
 			}
 		case *ast.ExprStmt:
@@ -175,6 +180,7 @@ func (c *checker) taskType(prog *ast.Program) (ir.TaskType, ast.Span) {
 			continue
 		}
 		if t != typ {
+			c.mixed = true
 			c.errorf(id.Span(), []string{fmt.Sprintf("a task is either a stream or a batch task; this one starts with %s at %s", typ, span.Start)},
 				"cannot mix %s and %s in one task", typ, t)
 		}

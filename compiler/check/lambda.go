@@ -152,29 +152,17 @@ func (c *checker) typeExpr(x ast.Expr, env lambdaEnv) *ir.Expr {
 		return c.typeBinary(x, env)
 	case *ast.Call:
 		return c.typeCall(x, env)
-	case *ast.Star, *ast.List:
-		c.errorf(x.Span(), nil, "%s cannot be used inside a lambda", describeExpr(x))
-	case *ast.Chain:
-		c.errorf(x.Span(), nil, "a pipeline chain cannot be used inside a lambda")
+	case *ast.Star: // the parser admits no other expression in a lambda
+		c.errorf(x.Span(), nil, "* cannot be used inside a lambda")
 	}
 	return nil
-}
-
-func describeExpr(x ast.Expr) string {
-	switch x.(type) {
-	case *ast.Star:
-		return "*"
-	case *ast.List:
-		return "a list"
-	}
-	return "this expression"
 }
 
 // typeIdent substitutes a var's value into the lambda.
 func (c *checker) typeIdent(x *ast.Ident, env lambdaEnv) *ir.Expr {
 	v, ok := c.scope[x.Name]
-	if !ok {
-		return nil // reported where the lambda was written
+	if !ok || v.typ == types.Invalid {
+		return nil // reported where the lambda or the var was written
 	}
 	switch {
 	case v.typ == types.Lambda && v.lambda != nil:
@@ -235,7 +223,7 @@ func (c *checker) typeUnary(x *ast.UnaryExpr, env lambdaEnv) *ir.Expr {
 	}
 	results := candidates(operand.Type, func(t types.Type) (types.Type, bool) { return t, valid(t) })
 	if len(results) == 0 {
-		c.errorf(x.Span(), nil, "invalid operation: %s on a %s value", x.Op, operand.Type)
+		c.errorf(x.Span(), nil, "invalid operation: %s on %s value", x.Op, aType(operand.Type))
 		return nil
 	}
 	e.Type = single(results)
@@ -341,6 +329,10 @@ func lambdaFunc(name string) (*catalog.Function, bool) {
 
 func (c *checker) typeCall(x *ast.Call, env lambdaEnv) *ir.Expr {
 	f, ok := lambdaFunc(x.Name.Name)
+	if !ok && x.Name.Name == "time" {
+		c.errorf(x.Name.Span(), []string{"time(d) is a group-by dimension for batch|query(...).groupBy(); in a lambda the point's time is \"time\""}, "time() cannot be used in a lambda")
+		return nil
+	}
 	if !ok {
 		names := make([]string, 0, len(catalog.Functions))
 		for n := range catalog.Functions {

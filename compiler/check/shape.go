@@ -47,6 +47,17 @@ func (s *shape) lookup(name string) (types.Type, bool) {
 	return types.Unknown, !s.closed
 }
 
+func (s *shape) fieldNames() []string { return keysOf(s.fields) }
+
+func keysOf(m map[string]types.Type) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 func (s *shape) names() []string {
 	var out []string
 	for k := range s.fields {
@@ -183,30 +194,7 @@ func (c *checker) outputShape(n *ir.Node, in *shape, results map[string]types.Ty
 	}
 	switch {
 	case n.Kind == "eval":
-		out := in.clone()
-		keep := n.Lookup("keep")
-		if keep == nil || len(keep.Args) > 0 {
-			out.fields = map[string]types.Type{}
-		}
-		if keep != nil {
-			for _, a := range keep.Args {
-				if t, ok := in.fields[a.Str]; ok {
-					out.fields[a.Str] = t
-				} else if _, isResult := results[a.Str]; !isResult {
-					out.fields[a.Str] = types.Unknown
-				}
-			}
-		}
-		for name, t := range results {
-			out.fields[name] = t
-		}
-		for _, p := range n.All("tags") {
-			for _, a := range p.Args {
-				delete(out.fields, a.Str)
-				out.tags[a.Str] = true
-			}
-		}
-		return out
+		return c.evalShape(n, in, results)
 	case aggregates[n.Kind]:
 		field := ""
 		if len(n.Args) > 0 {
@@ -277,6 +265,49 @@ func (c *checker) outputShape(n *ir.Node, in *shape, results map[string]types.Ty
 	return in
 }
 
+// evalShape applies eval's rules (Kapacitor's eval.go): without .keep()
+// only the results survive, less those made tags; .keep() adds them to the
+// existing fields; .keep(names...) keeps just those names, results first.
+func (c *checker) evalShape(n *ir.Node, in *shape, results map[string]types.Type) *shape {
+	out := in.clone()
+	out.fields = map[string]types.Type{}
+	tags := map[string]bool{}
+	if p := n.Lookup("tags"); p != nil {
+		for _, a := range p.Args {
+			tags[a.Str] = true
+			out.tags[a.Str] = true
+		}
+	}
+	keep := n.Lookup("keep")
+	switch {
+	case keep == nil:
+		for name, t := range results {
+			if !tags[name] {
+				out.fields[name] = t
+			}
+		}
+	case len(keep.Args) == 0:
+		out.fields = in.clone().fields
+		for name, t := range results {
+			out.fields[name] = t
+		}
+	default:
+		for _, a := range keep.Args {
+			if t, ok := results[a.Str]; ok {
+				out.fields[a.Str] = t
+			} else if t, ok := in.fields[a.Str]; ok {
+				out.fields[a.Str] = t
+			} else if in.closed {
+				c.errorf(a.Pos, suggest(a.Str, append(in.fieldNames(), keysOf(results)...), "'"),
+					"eval().keep(%q) names neither a field of %s nor a result", a.Str, in.describe())
+			} else {
+				out.fields[a.Str] = types.Unknown
+			}
+		}
+	}
+	return out
+}
+
 func evalName(n *ir.Node, i int) string {
 	as := n.Lookup("as")
 	if as == nil || i >= len(as.Args) {
@@ -294,6 +325,11 @@ func (c *checker) andDeadman(d deadmanCrit) {
 		}
 		x := c.typeLambda(src, lambdaEnv{shape: openShape()})
 		if x == nil {
+			continue
+		}
+		if x.Type != types.Bool && x.Type != types.Unknown {
+			c.errorf(src.Span(), []string{"the expressions are AND-ed with the throughput test: compare the value, e.g. lambda: hour(\"time\") >= 8"},
+				"deadman() expressions must return a bool, but this lambda returns %s", x.Type)
 			continue
 		}
 		left := *d.crit

@@ -2,7 +2,7 @@ package check
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/tickc/tickc/compiler/catalog"
@@ -12,8 +12,9 @@ import (
 // or nil when nothing is close. prefix decorates the suggestion (".", "|").
 func suggest(name string, names []string, prefix string) []string {
 	best, bestDist := "", 0
-	sort.Strings(names)
-	for _, n := range names {
+	// Sorted, so ties go to the first name alphabetically; copied, so the
+	// caller's order is kept.
+	for _, n := range slices.Sorted(slices.Values(names)) {
 		d := distance(strings.ToLower(name), strings.ToLower(n))
 		if best == "" || d < bestDist {
 			best, bestDist = n, d
@@ -28,6 +29,8 @@ func suggest(name string, names []string, prefix string) []string {
 		return []string{fmt.Sprintf("did you mean %s%s()?", prefix, best)}
 	case `"`:
 		return []string{fmt.Sprintf("did you mean %q?", best)}
+	case "'":
+		return []string{fmt.Sprintf("did you mean '%s'?", best)}
 	}
 	return []string{fmt.Sprintf("did you mean %s?", best)}
 }

@@ -48,6 +48,7 @@ func init() {
 		"swarmAutoscale":    (*checker).validateAutoscale,
 		"ec2Autoscale":      (*checker).validateAutoscale,
 		"sample":            (*checker).validateSample,
+		"default":           (*checker).validateDefault,
 	}
 }
 
@@ -87,6 +88,16 @@ func (c *checker) firstArg(n *ir.Node, prop string) (ir.Value, bool) {
 	return p.Args[0], true
 }
 
+// validateDefault applies Kapacitor's rule that field defaults are field
+// values: float, int, string or bool.
+func (c *checker) validateDefault(n *ir.Node) {
+	for _, p := range n.All("field") {
+		if len(p.Args) == 2 && !p.Args[1].Type.IsFieldType() {
+			c.errorf(p.Args[1].Pos, nil, "default().field(%q) must be a float, int, string or bool, found %s", p.Args[0].Str, p.Args[1].Type)
+		}
+	}
+}
+
 func (c *checker) validateWindow(n *ir.Node) {
 	period, hasPeriod := c.firstArg(n, "period")
 	every, hasEvery := c.firstArg(n, "every")
@@ -100,11 +111,13 @@ func (c *checker) validateWindow(n *ir.Node) {
 	case hasPC && (!hasEC || ec.Int <= 0):
 		c.errorf(n.Pos, []string{"add .everyCount(n) with n > 0"}, "window().periodCount() needs .everyCount() greater than 0")
 	case !hasPeriod && !hasPC:
+		// Kapacitor accepts this and fails on the first point.
 		c.errorf(n.Pos, []string{"add .period(1m).every(1m), or .periodCount(n).everyCount(n)"}, "window() needs a .period() or a .periodCount()")
-	case hasPeriod && !hasEvery:
-		c.errorf(n.Pos, []string{"add .every(d); .every(0s) emits on every point"}, "window() needs an .every() with its .period()")
 	case hasPeriod && period.Dur < 0, hasEvery && every.Dur < 0:
 		c.errorf(n.Pos, nil, "window() period and every must not be negative")
+	case hasPeriod && !hasEvery:
+		// Valid: every defaults to 0, which emits a window on every point.
+		c.warnf(n.Pos, []string{"add .every(d) to emit once per d; write .every(0s) to keep this behaviour"}, "window() has a .period() but no .every(): it emits a window for every point")
 	}
 }
 
@@ -122,8 +135,8 @@ func (c *checker) validateEval(n *ir.Node) {
 	for _, a := range as.Args {
 		names[a.Str] = true
 	}
-	for _, p := range n.All("tags") {
-		for _, a := range p.Args {
+	if tags := n.Lookup("tags"); tags != nil { // a later .tags() replaces an earlier one
+		for _, a := range tags.Args {
 			if !names[a.Str] {
 				c.errorf(a.Pos, nil, "eval().tags(%q) names no result of .as()", a.Str)
 			}
@@ -173,6 +186,11 @@ func (c *checker) validateNames(n *ir.Node, want int, what string) {
 	delim := "."
 	if d, ok := c.firstArg(n, "delimiter"); ok {
 		delim = d.Str
+		if delim == "" && n.Kind == "combine" {
+			// Kapacitor's check strings.Contains(name, "") rejects every name.
+			c.errorf(d.Pos, nil, "combine().delimiter() cannot be empty")
+			return
+		}
 	}
 	seen := map[string]bool{}
 	for _, a := range as.Args {
@@ -310,7 +328,7 @@ func (c *checker) validateInfluxQL(n *ir.Node) {
 		c.errorf(n.Args[0].Pos, nil, "%s() needs a count greater than 0", n.Kind)
 	}
 	if n.Lookup("usePointTimes") != nil && !selectors[n.Kind] {
-		c.errorf(n.Lookup("usePointTimes").Pos, nil, ".usePointTimes() applies to selectors only (first, last, min, max, percentile, top, bottom)")
+		c.warnf(n.Lookup("usePointTimes").Pos, []string{"it applies to selectors only (first, last, min, max, percentile, top, bottom); aggregates always use the batch time"}, ".usePointTimes() has no effect on %s()", n.Kind)
 	}
 }
 
@@ -327,14 +345,17 @@ func (c *checker) validateAlert(n *ir.Node) {
 	}
 	if f := n.Lookup("flapping"); f != nil && len(f.Args) == 2 {
 		low, high := f.Args[0].Float, f.Args[1].Float
-		if low > 1 || high > 1 || low < 0 || high < 0 {
+		switch {
+		case low > 1 || high > 1: // Kapacitor refuses to start the task
 			c.errorf(f.Pos, []string{"flapping thresholds are fractions: .flapping(0.25, 0.5)"}, "flapping thresholds must be between 0.0 and 1.0")
-		} else if low >= high {
-			c.errorf(f.Pos, nil, "the low flapping threshold must be below the high one")
+		case low < 0 || high < 0:
+			c.warnf(f.Pos, []string{"flapping thresholds are fractions: .flapping(0.25, 0.5)"}, "a negative flapping threshold is never crossed")
+		case low > high:
+			c.warnf(f.Pos, []string{"write the low threshold first: .flapping(low, high)"}, "the low flapping threshold %g is above the high one %g", low, high)
 		}
 	}
 	if h, ok := c.firstArg(n, "history"); ok && h.Int < 2 {
-		c.errorf(h.Pos, nil, "alert().history() must be at least 2")
+		c.warnf(h.Pos, nil, "alert().history(%d) is raised to 2, the minimum", h.Int)
 	}
 	for _, h := range n.Handlers {
 		c.validateHandler(h)
@@ -398,13 +419,16 @@ func (c *checker) parseTemplate(v ir.Value, what string, html bool) {
 		if i := strings.LastIndex(msg, ": "); i >= 0 {
 			msg = msg[i+2:]
 		}
-		c.errorf(v.Pos, templateHint(v.Str), "invalid %s template: %s", what, msg)
+		c.errorf(v.Pos, templateHint(v.Str, err), "invalid %s template: %s", what, msg)
 	}
 }
 
-func templateHint(s string) []string {
-	if strings.Count(s, "{{") != strings.Count(s, "}}") {
+func templateHint(s string, err error) []string {
+	switch {
+	case strings.Count(s, "{{") != strings.Count(s, "}}"):
 		return []string{"every {{ needs a matching }}"}
+	case strings.Contains(err.Error(), "function"):
+		return []string{"templates have Go's text/template functions (index, printf, eq, ...); details also has json"}
 	}
 	return []string{`template fields start with a dot: {{ .ID }}, {{ index .Tags "host" }}`}
 }

@@ -45,6 +45,9 @@ func (c *checker) eval(x ast.Expr) *value {
 			c.undefined(x)
 			return nil
 		}
+		if v.typ == types.Invalid {
+			return nil // its declaration was reported
+		}
 		out := *v
 		out.span = x.Span()
 		return &out
@@ -101,6 +104,8 @@ func (c *checker) undefined(x *ast.Ident) {
 	}
 	notes := suggest(x.Name, names, "")
 	switch {
+	case (x.Name == "stream" || x.Name == "batch") && c.mixed:
+		return // reported as mixing stream and batch
 	case x.Name == "stream" || x.Name == "batch":
 		notes = append(notes, fmt.Sprintf("this is a %s task: it cannot also use %s", c.task.Type, x.Name))
 	case x.Name == "true" || x.Name == "false":
@@ -195,7 +200,7 @@ func (c *checker) evalUnary(x *ast.UnaryExpr) *value {
 	case x.Op == ast.OpNot && v.typ == types.Bool && !v.template:
 		out.lit.Bool = !v.lit.Bool
 	default:
-		c.errorf(x.Span(), nil, "invalid operation: %s on a %s value", x.Op, v.typ)
+		c.errorf(x.Span(), nil, "invalid operation: %s on %s value", x.Op, aType(v.typ))
 		return nil
 	}
 	return &out
@@ -208,6 +213,13 @@ func (c *checker) evalBinary(x *ast.BinaryExpr) *value {
 	if l == nil || r == nil {
 		return nil
 	}
+	for _, v := range []*value{l, r} {
+		if v.ref != nil {
+			c.errorf(v.span, []string{"write a lambda (lambda: ...) to use the data, or single quotes for a string"},
+				"the reference %q means something only inside a lambda", v.ref.Name)
+			return nil
+		}
+	}
 	if l.template || r.template || !isLiteral(l.typ) || !isLiteral(r.typ) {
 		c.errorf(x.Span(), nil, "invalid operation: %s %s %s outside a lambda: only constant operands can be combined here", l.typ, x.Op, r.typ)
 		return nil
@@ -218,12 +230,24 @@ func (c *checker) evalBinary(x *ast.BinaryExpr) *value {
 		return nil
 	}
 	v, err := foldBinary(x.Op, l.lit, r.lit, res)
+	if err == nil && (math.IsNaN(v.Float) || math.IsInf(v.Float, 0)) {
+		// Kapacitor would carry on with NaN or ±Inf; no property wants one.
+		err = fmt.Errorf("the result is not a finite number")
+	}
 	if err != nil {
 		c.errorf(x.Span(), nil, "%v", err)
 		return nil
 	}
 	v.Pos = x.Span()
 	return &value{typ: res, lit: v, span: x.Span()}
+}
+
+// aType is "a bool", "an int": a type name with its article.
+func aType(t types.Type) string {
+	if strings.ContainsRune("aeiou", rune(t.String()[0])) {
+		return "an " + t.String()
+	}
+	return "a " + t.String()
 }
 
 func isLiteral(t types.Type) bool {

@@ -110,6 +110,7 @@ func (ng *nodeGen) groupOf(group jen.Code) []jen.Code {
 // params (earlier eval results).
 func (ng *nodeGen) lambda(role string, e *ir.Expr, ret types.Type, params []param) string {
 	name := ng.n.Name + role
+	extra := params
 	pm := map[string]param{}
 	for _, p := range params {
 		pm[strings.TrimPrefix(p.id, "r_")] = p
@@ -123,30 +124,13 @@ func (ng *nodeGen) lambda(role string, e *ir.Expr, ret types.Type, params []para
 		if ng.state.used() {
 			params = append(params, jen.Id("g").Op("*").Id(ng.state.typeName))
 		}
-		for _, p := range paramsOf(params, pmOrdered(pm)) {
-			params = append(params, p)
+		for _, p := range extra {
+			params = append(params, jen.Id(p.id).Add(goType(p.typ)))
 		}
 		s.Commentf("%s is lambda: %s (%s).", name, ng.g.source(ng.n, e), ng.g.where(ng.n)).Line().
 			Func().Params(jen.Id("t").Op("*").Id("task")).Id(name).Params(params...).Params(goType(ret), jen.Error()).Block(body...)
 	}))
 	return name
-}
-
-func pmOrdered(pm map[string]param) []param {
-	out := make([]param, 0, len(pm))
-	for _, p := range pm {
-		out = append(out, p)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].id < out[j].id })
-	return out
-}
-
-func paramsOf(_ []jen.Code, ps []param) []jen.Code {
-	var out []jen.Code
-	for _, p := range ps {
-		out = append(out, jen.Id(p.id).Add(goType(p.typ)))
-	}
-	return out
 }
 
 // callLambda calls a lambda method with the point, the group state if the
@@ -175,16 +159,17 @@ var emitters map[string]func(*nodeGen) []jen.Code
 
 func init() {
 	emitters = map[string]func(*nodeGen) []jen.Code{
-		"stream":  (*nodeGen).stream,
-		"from":    (*nodeGen).from,
-		"where":   (*nodeGen).where,
-		"eval":    (*nodeGen).eval,
-		"groupBy": (*nodeGen).groupBy,
-		"default": (*nodeGen).defaults,
-		"delete":  (*nodeGen).delete,
-		"alert":   (*nodeGen).alert,
-		"window":  (*nodeGen).window,
-		"httpOut": (*nodeGen).httpOut,
+		"stream":   (*nodeGen).stream,
+		"from":     (*nodeGen).from,
+		"where":    (*nodeGen).where,
+		"eval":     (*nodeGen).eval,
+		"groupBy":  (*nodeGen).groupBy,
+		"default":  (*nodeGen).defaults,
+		"delete":   (*nodeGen).delete,
+		"alert":    (*nodeGen).alert,
+		"window":   (*nodeGen).window,
+		"httpOut":  (*nodeGen).httpOut,
+		"httpPost": (*nodeGen).httpPost,
 	}
 	for name := range reducers {
 		emitters[name] = (*nodeGen).influxql
@@ -219,11 +204,10 @@ func (ng *nodeGen) filters(lambdas []ir.Value) []jen.Code {
 			role = fmt.Sprintf("Where%d", i)
 		}
 		name := ng.lambda(role, v.Lambda, types.Bool, nil)
-		out = append(out,
-			jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(ng.callLambda(name)),
-			ng.report(),
-			jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
-		)
+		out = append(out, jen.If(jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(ng.callLambda(name)), jen.Err().Op("!=").Nil()).Block(
+			jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(ng.g.pos[ng.n.ID]), jen.Err()),
+			jen.Return(),
+		).Else().If(jen.Op("!").Id("ok")).Block(jen.Return()))
 	}
 	return out
 }

@@ -1,7 +1,11 @@
 package gogen
 
 import (
+	"fmt"
+
 	"github.com/dave/jennifer/jen"
+
+	"github.com/tickc/tickc/compiler/catalog"
 )
 
 const (
@@ -59,8 +63,58 @@ func (ng *nodeGen) httpOut() []jen.Code {
 	ng.g.addField(cache, jen.Qual(httpoutPkg, "Cache"))
 	ng.g.outs = append(ng.g.outs, n.Args[0].Str)
 	set, v := "SetPoint", jen.Id("p")
-	if ng.in.String() == "batch" {
+	if ng.in == catalog.BatchEdge {
 		set, v = "SetBatch", jen.Id("b")
 	}
 	return append([]jen.Code{jen.Id("t").Dot(cache).Dot(set).Call(v)}, ng.send(v)...)
+}
+
+const httppostPkg = "github.com/tickc/tickc/runtime/httppost"
+
+// httpPost generates an httpPost node: each point or batch is posted
+// before it is passed on, with .codeField() adding the status code.
+func (ng *nodeGen) httpPost() []jen.Code {
+	n := ng.n
+	if len(n.Args) == 0 {
+		panic(fmt.Sprintf("%s (%s): httpPost().endpoint() needs [[httppost]] configuration, which this version of tickc does not support", n.Name, ng.g.where(n)))
+	}
+	node := n.Name + "Node"
+	headers := jen.Dict{}
+	for _, p := range n.All("header") {
+		headers[jen.Lit(p.Args[0].Str)] = jen.Lit(p.Args[1].Str)
+	}
+	hdr := jen.Code(jen.Nil())
+	if len(headers) > 0 {
+		hdr = jen.Map(jen.String()).String().Values(headers)
+	}
+	timeout := jen.Code(jen.Lit(0))
+	if p := n.Lookup("timeout"); p != nil {
+		timeout = durationLit(p.Args[0].Dur)
+	}
+	ng.g.addField(node, jen.Op("*").Qual(httppostPkg, "Node"))
+	pos := ng.g.pos[n.ID]
+	ng.g.inits = append(ng.g.inits,
+		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(httppostPkg, "New").Call(jen.Lit(n.Args[0].Str), hdr, timeout),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(n.Name+": %w"), jen.Err()))),
+		jen.Id("t").Dot(node).Dot("OnError").Op("=").Func().Params(jen.Err().Error()).Block(jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err())),
+	)
+	post, v := "PostPoint", jen.Id("p")
+	if ng.in == catalog.BatchEdge {
+		post, v = "PostBatch", jen.Id("b")
+	}
+	call := jen.Id("t").Dot(node).Dot(post).Call(v)
+	var out []jen.Code
+	if p := n.Lookup("codeField"); p != nil {
+		field := jen.Lit(p.Args[0].Str)
+		code := jen.Qual(pipelinePkg, "IntValue").Call(jen.Int64().Call(jen.Id("code")))
+		if ng.in == catalog.BatchEdge {
+			out = append(out, jen.Id("code").Op(":=").Add(call), jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot("Points")).Block(
+				jen.Id("b").Dot("Points").Index(jen.Id("i")).Dot("SetField").Call(field, code)))
+		} else {
+			out = append(out, jen.Id("code").Op(":=").Add(call), jen.Id("p").Dot("SetField").Call(field, code))
+		}
+	} else {
+		out = append(out, call)
+	}
+	return append(out, ng.send(v)...)
 }

@@ -50,11 +50,12 @@ var tokenNames = [...]string{
 func (k tokenKind) String() string { return tokenNames[k] }
 
 // token is one lexical token. Text is the raw source text of the token,
-// except for tokError, where it is the error message.
+// except for tokError, where it is the error message and Note a hint.
 type token struct {
 	Kind tokenKind
 	Op   ast.Operator
 	Text string
+	Note string
 	Pos  ast.Pos
 	End  ast.Pos
 }
@@ -80,6 +81,10 @@ type lexer struct {
 	pos          ast.Pos // position of the next byte
 	afterOperand bool    // the previous token can be followed by a binary operator
 	regexNext    bool    // the previous token was =~, !~ or =: a '/' starts a regex
+	// commentCut is set when a comment followed an operand: Kapacitor's
+	// lexer no longer expects a binary operator there, so the expression
+	// cannot continue with one.
+	commentCut bool
 }
 
 func newLexer(src string) *lexer {
@@ -121,16 +126,23 @@ func (l *lexer) errorf(start ast.Pos, msg string) token {
 	return token{Kind: tokError, Text: msg, Pos: start, End: l.pos}
 }
 
+func (l *lexer) errorNote(start ast.Pos, msg, note string) token {
+	t := l.errorf(start, msg)
+	t.Note = note
+	return t
+}
+
 // next returns the next token, comments included.
 func (l *lexer) next() token {
 	t := l.scan()
+	l.commentCut = t.Kind == tokComment && (l.afterOperand || l.commentCut)
 	switch t.Kind {
 	case tokIdent, tokTrue, tokFalse, tokReference, tokString, tokNumber, tokDuration, tokRParen,
 		tokVar, tokLambda:
 		l.afterOperand = true
-	case tokComment:
-		// Comments are transparent to operator recognition.
 	default:
+		// After a comment too: Kapacitor's lexer goes back to its
+		// operand state there, so `"a" // c` NL `> 1` is an error.
 		l.afterOperand = false
 	}
 	l.regexNext = t.Kind == tokAssign || (t.Kind == tokOperator && (t.Op == ast.OpRegexMatch || t.Op == ast.OpRegexNotMatch))
@@ -179,7 +191,7 @@ func (l *lexer) scan() token {
 	case r == '.' && !isDigit(l.peekByte(1)):
 		l.advance(1)
 		return l.make(tokDot, start)
-	case isDigit(byte(r)) || r == '.':
+	case r < utf8.RuneSelf && isDigit(byte(r)) || r == '.':
 		return l.numberOrDuration(start)
 	case unicode.IsLetter(r):
 		return l.identOrKeyword(start)
@@ -190,18 +202,29 @@ func (l *lexer) scan() token {
 	case r == '/':
 		return l.regex(start)
 	}
-	kinds := map[rune]tokenKind{'(': tokLParen, ')': tokRParen, '[': tokLBrack, ']': tokRBrack,
-		'|': tokPipe, '@': tokAt, ',': tokComma, '*': tokStar}
-	if k, ok := kinds[r]; ok {
+	if k, ok := punctuation[r]; ok {
 		l.advance(1)
 		return l.make(k, start)
 	}
 	l.advance(w)
-	if r == '_' {
+	switch {
+	case r == '_':
 		return l.errorf(start, "identifiers must start with a letter, not '_'")
-	}
-	if r == '=' {
+	case l.commentCut && strings.ContainsRune("+%<>=", r):
+		if c := l.peekByte(0); c == '=' || c == '~' {
+			l.advance(1)
+		}
+		return l.errorNote(start, "unexpected '"+l.src[start.Offset:l.pos.Offset]+"' after a comment",
+			"an expression cannot continue on the line after a comment: move the comment after the expression")
+	case r == '=':
 		return l.errorf(start, "unexpected '='")
+	case r == '#':
+		return l.errorNote(start, "unexpected character '#'", "comments start with //")
+	case r == '&':
+		if l.peekByte(0) == '&' {
+			l.advance(1)
+		}
+		return l.errorNote(start, "unexpected "+quoteRune(r), "logical and is written AND")
 	}
 	return l.errorf(start, "unexpected character "+quoteRune(r))
 }
@@ -210,24 +233,29 @@ func quoteRune(r rune) string { return "'" + string(r) + "'" }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
 
+var (
+	punctuation = map[rune]tokenKind{'(': tokLParen, ')': tokRParen, '[': tokLBrack, ']': tokRBrack,
+		'|': tokPipe, '@': tokAt, ',': tokComma, '*': tokStar}
+	operators2 = map[string]ast.Operator{"==": ast.OpEq, "!=": ast.OpNe, "=~": ast.OpRegexMatch,
+		"!~": ast.OpRegexNotMatch, "<=": ast.OpLe, ">=": ast.OpGe}
+	operators1 = map[byte]ast.Operator{'+': ast.OpAdd, '-': ast.OpSub, '*': ast.OpMul, '/': ast.OpDiv,
+		'%': ast.OpMod, '<': ast.OpLt, '>': ast.OpGt, '!': ast.OpNot}
+)
+
 // binaryOperator lexes an operator that may only follow an operand.
 func (l *lexer) binaryOperator(start ast.Pos) (token, bool) {
 	two := ""
 	if l.pos.Offset+2 <= len(l.src) {
 		two = l.src[l.pos.Offset : l.pos.Offset+2]
 	}
-	ops2 := map[string]ast.Operator{"==": ast.OpEq, "!=": ast.OpNe, "=~": ast.OpRegexMatch,
-		"!~": ast.OpRegexNotMatch, "<=": ast.OpLe, ">=": ast.OpGe}
-	if op, ok := ops2[two]; ok {
+	if op, ok := operators2[two]; ok {
 		l.advance(2)
 		t := l.make(tokOperator, start)
 		t.Op = op
 		return t, true
 	}
-	ops1 := map[byte]ast.Operator{'+': ast.OpAdd, '-': ast.OpSub, '*': ast.OpMul, '/': ast.OpDiv,
-		'%': ast.OpMod, '<': ast.OpLt, '>': ast.OpGt, '!': ast.OpNot}
 	c := l.src[l.pos.Offset]
-	if op, ok := ops1[c]; ok {
+	if op, ok := operators1[c]; ok {
 		l.advance(1)
 		t := l.make(tokOperator, start)
 		t.Op = op
@@ -267,7 +295,10 @@ func (l *lexer) identOrKeyword(start ast.Pos) token {
 		t.Kind = tokFalse
 	case "AND", "OR":
 		t.Kind = tokOperator
-		t.Op = map[string]ast.Operator{"AND": ast.OpAnd, "OR": ast.OpOr}[t.Text]
+		t.Op = ast.OpAnd
+		if t.Text == "OR" {
+			t.Op = ast.OpOr
+		}
 	case "lambda":
 		if l.peekByte(0) == ':' {
 			l.advance(1)

@@ -7,12 +7,14 @@ package parser
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
 
 	"github.com/tickc/tickc/compiler/ast"
 	"github.com/tickc/tickc/compiler/diag"
+	"github.com/tickc/tickc/compiler/types"
 )
 
 // ParseFile parses one TICKscript file. It always returns a program and the
@@ -70,7 +72,8 @@ type parser struct {
 type bailout struct{}
 
 func newParser(filename, src string) *parser {
-	p := &parser{file: filename, src: src}
+	// About one token per five bytes in real scripts.
+	p := &parser{file: filename, src: src, toks: make([]token, 0, len(src)/5+1)}
 	lx := newLexer(src)
 	for {
 		t := lx.next()
@@ -79,7 +82,11 @@ func newParser(filename, src string) *parser {
 			p.comments = append(p.comments, &ast.Comment{Pos: t.Pos, Text: strings.TrimPrefix(t.Text, "//")})
 			continue
 		case tokError:
-			p.errs.Add(filename, t.span(), nil, "%s", t.Text)
+			var notes []string
+			if t.Note != "" {
+				notes = []string{t.Note}
+			}
+			p.errs.Add(filename, t.span(), notes, "%s", t.Text)
 			p.lexFailed = true
 		}
 		p.toks = append(p.toks, t)
@@ -118,7 +125,59 @@ func (p *parser) unexpected(want string, notes ...string) {
 	if p.tok.Kind == tokError {
 		panic(bailout{})
 	}
+	p.failAdjacent()
+	notes = append(notes, p.hint()...)
+	if p.i > 0 {
+		// Something is missing at the end of a line: point there rather
+		// than at the next statement.
+		if prev := p.toks[p.i-1]; p.tok.Pos.Line > prev.End.Line {
+			found := "end of line"
+			if p.tok.Kind == tokEOF {
+				found = "end of file"
+			}
+			p.failf(ast.Span{Start: prev.End, End: prev.End}, notes, "expected %s, found %s", want, found)
+		}
+	}
 	p.failf(p.tok.span(), notes, "expected %s, found %s", want, p.tok.describe())
+}
+
+// hint explains the usual reasons for the current token to be unexpected:
+// operators spelt as in other languages.
+func (p *parser) hint() []string {
+	t := p.tok
+	switch {
+	case t.Kind == tokIdent && (t.Text == "and" || t.Text == "or"):
+		return []string{fmt.Sprintf("logical operators are upper case: write %s", strings.ToUpper(t.Text))}
+	case t.Kind == tokIdent && t.Text == "not", p.i > 0 && p.toks[p.i-1].Kind == tokIdent && p.toks[p.i-1].Text == "not":
+		return []string{"negation is written !"}
+	case t.Kind == tokPipe && p.peek().Kind == tokPipe:
+		return []string{"logical or is written OR"}
+	case t.Kind == tokAssign:
+		return []string{"compare with =="}
+	}
+	return nil
+}
+
+// failAdjacent reports a number or duration run together with the token
+// after it, as in 1.5h, 10ns or 1h30m: Kapacitor reads two tokens there, and
+// the second is never what was meant.
+func (p *parser) failAdjacent() {
+	if p.i == 0 {
+		return
+	}
+	prev, t := p.toks[p.i-1], p.tok
+	adjacent := t.Pos.Offset == prev.End.Offset
+	if !adjacent || (prev.Kind != tokNumber && prev.Kind != tokDuration) ||
+		(t.Kind != tokIdent && t.Kind != tokNumber && t.Kind != tokDuration) {
+		return
+	}
+	text := prev.Text + t.Text
+	if prev.Kind == tokDuration && t.Kind != tokIdent {
+		p.failf(ast.Span{Start: prev.Pos, End: t.End}, []string{"a duration takes one unit: write the total in one unit, e.g. 90m for 1h30m"},
+			"%s is not a duration", text)
+	}
+	p.failf(ast.Span{Start: prev.Pos, End: t.End}, []string{"a duration is an integer followed by one unit (u, µ, ms, s, m, h, d, w): write 90m instead of 1.5h, 1000u instead of 1000000ns"},
+		"%s is not a duration", text)
 }
 
 func (p *parser) expect(kind tokenKind, want string) token {
@@ -157,7 +216,7 @@ func (p *parser) statement() (s ast.Stmt) {
 		return p.dbrp()
 	}
 	x := p.expression()
-	p.checkAdjacent(x)
+	p.checkAdjacent()
 	return &ast.ExprStmt{X: x}
 }
 
@@ -183,10 +242,15 @@ func (p *parser) declaration() ast.Stmt {
 	if p.tok.Kind == tokAssign {
 		p.next()
 		x := p.expression()
-		p.checkAdjacent(x)
+		p.checkAdjacent()
 		return &ast.VarDecl{Var: v.Pos, Name: name, Value: x}
 	}
 	if p.tok.Kind == tokIdent {
+		if _, isType := types.ByName(p.tok.Text); !isType && p.tok.Pos.Line > name.NamePos.Line {
+			// `var x` alone on its line: the next statement is not its type.
+			p.failf(name.Span(), []string{fmt.Sprintf("write var %s = value, or declare a template var with var %s <type>", name.Name, name.Name)},
+				"missing '= value' after var %s", name.Name)
+		}
 		typ := p.ident("a type")
 		return &ast.TypeDecl{Var: v.Pos, Name: name, Type: typ}
 	}
@@ -217,23 +281,21 @@ func (p *parser) dbrp() ast.Stmt {
 
 // checkAdjacent reports what Kapacitor silently splits into two statements:
 // `1h30m` is `1h` and then `30m`, which is evaluated and thrown away.
-func (p *parser) checkAdjacent(x ast.Expr) {
-	d, ok := x.(*ast.DurationLit)
-	if !ok {
-		if v, isNum := x.(*ast.NumberLit); isNum && p.tok.Kind == tokIdent && p.tok.Pos.Offset == v.Range.End.Offset {
-			p.failf(ast.Span{Start: v.Range.Start, End: p.tok.End}, []string{"a duration is an integer followed by one unit (u, ms, s, m, h, d, w): write 90m instead of 1.5h"},
-				"%s%s is not a duration", v.Raw, p.tok.Text)
-		}
+func (p *parser) checkAdjacent() {
+	prev := p.toks[p.i-1]
+	if prev.Kind != tokDuration || p.tok.Pos.Offset != prev.End.Offset || (p.tok.Kind != tokDuration && p.tok.Kind != tokNumber) {
+		p.failAdjacent()
 		return
 	}
-	if (p.tok.Kind == tokDuration || p.tok.Kind == tokNumber) && p.tok.Pos.Offset == d.Range.End.Offset {
-		p.errs.Warn(p.file, ast.Span{Start: d.Range.Start, End: p.tok.End},
-			[]string{"a duration takes one unit: write the total in one unit, e.g. 90m for 1h30m"},
-			"%s%s is read as %s; Kapacitor ignores the trailing %s", d.Raw, p.tok.Text, d.Raw, p.tok.Text)
-		// Kapacitor evaluates the rest as a statement of its own and
-		// discards it; skip it here so it is reported once.
-		p.next()
+	rest := ""
+	// Kapacitor evaluates the rest as statements of their own and discards
+	// them; skip them here so they are reported once.
+	for last := prev; (p.tok.Kind == tokDuration || p.tok.Kind == tokNumber) && p.tok.Pos.Offset == last.End.Offset; last = p.next() {
+		rest += p.tok.Text
 	}
+	p.errs.Warn(p.file, ast.Span{Start: prev.Pos, End: p.toks[p.i-1].End},
+		[]string{"a duration takes one unit: write the total in one unit, e.g. 90m for 1h30m"},
+		"%s%s is read as %s; Kapacitor ignores the trailing %s", prev.Text, rest, prev.Text, rest)
 }
 
 func (p *parser) ident(want string) *ast.Ident {
@@ -292,9 +354,10 @@ func (p *parser) chain(lhs ast.Expr) ast.Expr {
 			call = &ast.Call{Name: name}
 			if op == ast.Pipe {
 				// Recover as if the parentheses were there, so the rest of
-				// the chain is still checked.
+				// the chain is still checked: a valid Lparen marks a call.
+				// Rparen stays unset, so the call spans just its name.
 				p.errs.Add(p.file, name.Span(), []string{fmt.Sprintf("write |%s()", name.Name)}, "missing parentheses after |%s", name.Name)
-				call.Lparen, call.Rparen = name.Span().End, name.Span().End
+				call.Lparen = name.Span().End
 			}
 		}
 		lhs = &ast.Chain{X: lhs, Op: op, OpPos: opTok.Pos, Call: call}
@@ -485,6 +548,11 @@ func (p *parser) regex() ast.Expr {
 	return &ast.RegexLit{Range: t.span(), Pattern: strings.ReplaceAll(t.Text[1:len(t.Text)-1], `\/`, `/`)}
 }
 
+var durationUnits = map[string]time.Duration{
+	"u": time.Microsecond, "µ": time.Microsecond, "ms": time.Millisecond, "s": time.Second,
+	"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour,
+}
+
 // ParseDuration parses a duration literal as Kapacitor does (InfluxQL's
 // ParseDuration): an integer and one unit of u, µ, ms, s, m, h, d or w.
 func ParseDuration(s string) (time.Duration, error) {
@@ -499,13 +567,12 @@ func ParseDuration(s string) (time.Duration, error) {
 	if err != nil {
 		return 0, err
 	}
-	units := map[string]time.Duration{
-		"u": time.Microsecond, "µ": time.Microsecond, "ms": time.Millisecond, "s": time.Second,
-		"m": time.Minute, "h": time.Hour, "d": 24 * time.Hour, "w": 7 * 24 * time.Hour,
-	}
-	unit, ok := units[s[i:]]
+	unit, ok := durationUnits[s[i:]]
 	if !ok {
 		return 0, fmt.Errorf("unknown unit %q", s[i:])
+	}
+	if n > math.MaxInt64/int64(unit) {
+		return 0, fmt.Errorf("it overflows a duration (about 292 years)")
 	}
 	return time.Duration(n) * unit, nil
 }

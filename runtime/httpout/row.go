@@ -2,7 +2,6 @@ package httpout
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -135,16 +134,45 @@ func (e *Encoder) AppendBatchRow(dst []byte, b *pipeline.Batch) ([]byte, error) 
 		}
 		dst = append(dst, '[')
 		dst = appendTime(dst, p.Time)
-		fieldsSorted, tagsSorted := fieldsSorted(p.Fields), tagsSorted(p.Tags)
+		// The columns are sorted: walk the point's fields and tags along
+		// with them when they are sorted too.
+		fs, ts := p.Fields, p.Tags
+		fsSorted, tsSorted := fieldsSorted(fs), tagsSorted(ts)
+		fi, ti := 0, 0
 		for _, c := range e.cols {
 			dst = append(dst, ',')
-			if v, ok := findField(p.Fields, fieldsSorted, c); ok {
+			var v pipeline.Value
+			var ok bool
+			if fsSorted {
+				for fi < len(fs) && fs[fi].Key < c {
+					fi++
+				}
+				for j := fi; j < len(fs) && fs[j].Key == c; j++ {
+					v, ok = fs[j].Value, true // the last of equal keys
+				}
+			} else {
+				v, ok = findField(fs, c)
+			}
+			if ok {
 				var err error
 				if dst, err = appendValue(dst, v); err != nil {
 					return dst[:n], err
 				}
-			} else if v, ok := findTag(p.Tags, tagsSorted, c); ok {
-				dst = appendString(dst, v)
+				continue
+			}
+			var tv string
+			if tsSorted {
+				for ti < len(ts) && ts[ti].Key < c {
+					ti++
+				}
+				for j := ti; j < len(ts) && ts[j].Key == c; j++ {
+					tv, ok = ts[j].Value, true
+				}
+			} else {
+				tv, ok = findTag(ts, c)
+			}
+			if ok {
+				dst = appendString(dst, tv)
 			} else {
 				dst = append(dst, "null"...)
 			}
@@ -247,15 +275,8 @@ func tagsSorted(tags []pipeline.Tag) bool {
 	return true
 }
 
-// findField returns the last field called key.
-func findField(fields []pipeline.Field, sorted bool, key string) (pipeline.Value, bool) {
-	if sorted {
-		i := sort.Search(len(fields), func(i int) bool { return fields[i].Key > key }) - 1
-		if i >= 0 && fields[i].Key == key {
-			return fields[i].Value, true
-		}
-		return pipeline.Value{}, false
-	}
+// findField returns the last field called key, in unsorted fields.
+func findField(fields []pipeline.Field, key string) (pipeline.Value, bool) {
 	for i := len(fields) - 1; i >= 0; i-- {
 		if fields[i].Key == key {
 			return fields[i].Value, true
@@ -264,15 +285,8 @@ func findField(fields []pipeline.Field, sorted bool, key string) (pipeline.Value
 	return pipeline.Value{}, false
 }
 
-// findTag returns the value of the last tag called key.
-func findTag(tags []pipeline.Tag, sorted bool, key string) (string, bool) {
-	if sorted {
-		i := sort.Search(len(tags), func(i int) bool { return tags[i].Key > key }) - 1
-		if i >= 0 && tags[i].Key == key {
-			return tags[i].Value, true
-		}
-		return "", false
-	}
+// findTag returns the value of the last tag called key, in unsorted tags.
+func findTag(tags []pipeline.Tag, key string) (string, bool) {
 	for i := len(tags) - 1; i >= 0; i-- {
 		if tags[i].Key == key {
 			return tags[i].Value, true

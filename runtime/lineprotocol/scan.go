@@ -102,8 +102,8 @@ func (p *Parser) scanKey(line []byte) (int, string) {
 	p.tags = tags
 
 	// Tags usually arrive sorted, which insertion sort checks in one pass.
-	for i := 1; i < len(tags); i++ {
-		for j := i; j > 0; j-- {
+	for k := 1; k < len(tags); k++ {
+		for j := k; j > 0; j-- {
 			c := compare(tags[j-1].Key, tags[j].Key)
 			if c < 0 {
 				break

@@ -17,8 +17,8 @@
 // Responses follow Kapacitor 1.8: JSON indented by four spaces, errors as
 // {"error": "..."}, 404 for unknown routes. One difference is deliberate: a
 // write with bad lines still delivers its good lines (InfluxDB's partial
-// write) and answers 400 naming the first bad line, where Kapacitor drops
-// the whole request.
+// write) and answers 400 with {"error": "...", "line": N} naming the first
+// bad line, where Kapacitor drops the whole request.
 //
 // Ingest does not allocate in steady state: request bodies are read into
 // pooled buffers, parsed by a reused lineprotocol.Parser, and converted into

@@ -180,8 +180,10 @@ func (s *Server) readBody(r *http.Request) (*bytes.Buffer, error) {
 		}
 		defer s.gzips.Put(zr)
 		src = zr
-	} else if r.ContentLength > 0 {
-		// Room for the body and the final read that sees EOF.
+	} else if r.ContentLength > 0 && r.ContentLength <= maxPooledBody {
+		// Room for the body and the final read that sees EOF. (A larger
+		// body grows the buffer as it arrives, so that a false length
+		// cannot make the server allocate much.)
 		buf.Grow(int(r.ContentLength) + bytes.MinRead)
 	}
 	_, err := buf.ReadFrom(src)

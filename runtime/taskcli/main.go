@@ -105,22 +105,29 @@ http://127.0.0.1:9092), or test it first with "replay" on recorded data.`, r.p.I
 	return 1
 }
 
-// Flags the commands share.
-var (
-	configFlag = &cli.StringFlag{
+// Flags the commands share. Each command gets its own (flags keep state).
+
+func configFlag() cli.Flag {
+	return &cli.StringFlag{
 		Name:      "config",
 		Usage:     "read settings from the kapacitor.conf-style TOML `FILE` (see the config command)",
 		TakesFile: true,
 	}
-	logLevelFlag = &cli.StringFlag{
+}
+
+func logLevelFlag() cli.Flag {
+	return &cli.StringFlag{
 		Name:  "log-level",
 		Usage: "log messages of `LEVEL` and above: debug, info, warn, error or off (default: [logging] level, info)",
 	}
-	httpBindFlag = &cli.StringFlag{
+}
+
+func httpBindFlag() cli.Flag {
+	return &cli.StringFlag{
 		Name:  "http-bind",
 		Usage: "listen on `ADDR` (default: [http] bind-address, 127.0.0.1:9092)",
 	}
-)
+}
 
 // setup loads the configuration named by --config, applies --http-bind
 // and --log-level, and returns it with the logger it configures. close

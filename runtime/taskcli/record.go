@@ -27,7 +27,7 @@ Example:
 			Flags: []cli.Flag{
 				&cli.DurationFlag{Name: "duration", Value: time.Minute, Usage: "record for `DURATION`, such as 60s or 5m"},
 				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true, Usage: "write the recording to `FILE` (.srpl); required"},
-				configFlag, httpBindFlag, logLevelFlag,
+				configFlag(), httpBindFlag(), logLevelFlag(),
 			},
 			Action: func(c *cli.Context) error {
 				if c.Args().Present() {
@@ -45,7 +45,9 @@ Example:
 				}
 				defer closeLog()
 				path := c.String("output")
-				rec, err := newRecorder(path)
+				rec, err := newRecorder(path, func(err error) {
+					log.Warn("a point could not be recorded", "error", err)
+				})
 				if err != nil {
 					return err
 				}
@@ -53,7 +55,7 @@ Example:
 				if cerr := rec.close(); cerr != nil && err == nil {
 					err = fmt.Errorf("writing %s: %w", path, cerr)
 				}
-				log.Info("recorded", "points", rec.points, "file", path)
+				log.Info("recorded", "points", rec.points, "skipped", rec.skipped, "file", path)
 				return err
 			},
 		}},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/lineprotocol"
+	"github.com/tickc/tickc/runtime/recording"
 	"github.com/tickc/tickc/runtime/server"
 	"github.com/urfave/cli/v2"
 )
@@ -29,9 +30,11 @@ test a task on recorded data before serving it.
 FILE is either
    a stream recording (.srpl), as made by "record stream" or by Kapacitor:
      records of three lines, database, retention policy, point; or
-   line protocol (.lp, .txt): every point goes to $DBRP.
-Either may be gzip-compressed. Points for databases or retention policies
-the task does not read are skipped.
+   line protocol, one point a line: every point goes to $DBRP.
+Which it is, and whether it is gzip-compressed, is read from its content.
+Points for databases or retention policies the task does not read are
+skipped. Compressed recordings have nanosecond timestamps, as Kapacitor
+writes them; --precision applies to plain-text files.
 
 Times are shifted so that the first point happens now, unless --rec-time
 is given. Points are fed as fast as the task takes them, unless
@@ -40,7 +43,7 @@ is given. Points are fed as fast as the task takes them, unless
 Examples:
 
    $TASK replay cpu.srpl
-   $TASK replay --rec-time --dot data.lp
+   $TASK replay --rec-time --dot data.txt
    $TASK replay --precision s kapacitor/integrations/testdata/TestStream_Alert.srpl`),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "rec-time", Usage: "keep the recorded times instead of shifting them to now"},
@@ -48,24 +51,18 @@ Examples:
 			&cli.StringFlag{
 				Name:  "precision",
 				Value: "n",
-				Usage: "the unit of the file's timestamps: n, u, ms, s, m or h (Kapacitor's own test recordings use s)",
-			},
-			&cli.StringFlag{
-				Name:  "format",
-				Value: "auto",
-				Usage: "srpl or lp; auto tells them by the file name (.srpl; .lp or .txt, optionally .gz)",
+				Usage: "the unit of the timestamps of a plain-text FILE: n, u, ms, s, m or h (Kapacitor's test recordings use s)",
 			},
 			&cli.BoolFlag{Name: "dot", Usage: "print the task's graph with statistics when done, as show would"},
-			configFlag, logLevelFlag,
+			configFlag(), logLevelFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
 				return usageError{fmt.Errorf("replay takes one recording FILE")}
 			}
 			path := c.Args().First()
-			format, err := recordingFormat(path, c.String("format"))
-			if err != nil {
-				return usageError{err}
+			if strings.HasSuffix(strings.ToLower(path), ".brpl") {
+				return fmt.Errorf("%s: replaying batch recordings is not supported yet", path)
 			}
 			precision, ok := precisions[c.String("precision")]
 			if !ok {
@@ -81,7 +78,6 @@ Examples:
 			defer closeLog()
 			return r.replay(c.Context, cfg, log, replayOptions{
 				path:      path,
-				format:    format,
 				precision: precision,
 				recTime:   c.Bool("rec-time"),
 				realClock: c.Bool("real-clock"),
@@ -99,30 +95,8 @@ var precisions = map[string]lineprotocol.Precision{
 	"s": lineprotocol.Second, "m": lineprotocol.Minute, "h": lineprotocol.Hour,
 }
 
-// recordingFormat tells "srpl" from "lp" by the flag or the file name.
-func recordingFormat(path, flag string) (string, error) {
-	switch flag {
-	case "srpl", "lp":
-		return flag, nil
-	case "auto", "":
-	default:
-		return "", fmt.Errorf("unknown --format %q (want srpl or lp)", flag)
-	}
-	name := strings.TrimSuffix(strings.ToLower(filepath.Base(path)), ".gz")
-	switch filepath.Ext(name) {
-	case ".srpl":
-		return "srpl", nil
-	case ".lp", ".txt", ".line":
-		return "lp", nil
-	case ".brpl":
-		return "", fmt.Errorf("%s: replaying batch recordings is not supported yet", path)
-	}
-	return "", fmt.Errorf("%s: cannot tell the format from the file name; use --format srpl or --format lp", path)
-}
-
 type replayOptions struct {
 	path      string
-	format    string
 	precision lineprotocol.Precision
 	recTime   bool
 	realClock bool
@@ -137,16 +111,20 @@ type replayStats struct {
 // replay feeds the recording through a new instance of the task and closes
 // it.
 func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o replayOptions) error {
-	fi, err := os.Stat(o.path)
+	f, err := os.Open(o.path)
 	if err != nil {
 		return err
 	}
-	counter := &countingReader{}
-	in, closeFile, err := openRecording(o.path, counter)
+	defer f.Close()
+	fi, err := f.Stat()
 	if err != nil {
 		return err
 	}
-	defer closeFile()
+	counter := &countingReader{r: f}
+	rec, err := recording.NewReader(counter, o.precision)
+	if err != nil {
+		return fmt.Errorf("%s: %w", o.path, err)
+	}
 
 	inst, err := r.p.New(r.env(cfg, log))
 	if err != nil {
@@ -156,18 +134,19 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 	task.DefaultRP = cfg.DefaultRetentionPolicy
 
 	var stats replayStats
+	const maxLogged = 10
 	bad := func(e lineprotocol.Error) {
 		stats.bad++
-		log.Warn("skipping a line that is not line protocol", "file", o.path, "line", e.Line, "error", e.Msg, "text", e.Text)
+		if stats.bad <= maxLogged {
+			log.Warn("skipping a line that is not line protocol", "file", o.path, "line", e.Line, "error", e.Msg, "text", e.Text)
+		}
+		if stats.bad == maxLogged {
+			log.Warn("further bad lines are skipped without a message", "file", o.path)
+		}
 	}
 	start := time.Now()
-	var src pointSource
-	if o.format == "srpl" {
-		src = newSRPLReader(in, o.precision, start, bad)
-	} else {
-		d := r.dbrp()
-		src = newLPReader(in, d.DB, d.RP, o.precision, start, bad)
-	}
+	d := r.dbrp()
+	src := &pointSource{r: rec, db: d.DB, rp: d.RP, now: start, bad: bad}
 
 	bar := startProgress(r.stderr, filepath.Base(o.path), fi.Size(), counter)
 	err = feed(ctx, task, src, o, start, &stats, bar)
@@ -193,7 +172,7 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 
 // feed delivers the points of src to task, shifting their times and pacing
 // them as o says.
-func feed(ctx context.Context, task *server.Task, src pointSource, o replayOptions, start time.Time, stats *replayStats, bar *progress) error {
+func feed(ctx context.Context, task *server.Task, src *pointSource, o replayOptions, start time.Time, stats *replayStats, bar *progress) error {
 	var first, shift int64
 	for i := 0; ; i++ {
 		db, rp, p, ok := src.next()

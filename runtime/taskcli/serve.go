@@ -38,7 +38,7 @@ Example:
    curl -XPOST 'http://127.0.0.1:9092/write?db=$DB&rp=$RP' \
        --data-binary "cpu,host=server01 usage_idle=12.5 $(date +%s)000000000"
    $TASK show`),
-		Flags: []cli.Flag{configFlag, httpBindFlag, logLevelFlag},
+		Flags: []cli.Flag{configFlag(), httpBindFlag(), logLevelFlag()},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageError{fmt.Errorf("serve takes no arguments, got %q", c.Args().Slice())}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -26,21 +27,35 @@ prints it as "kapacitor show" does: ID, status, dates, databases, the
 TICKscript, and the DOT graph with the number of points along each edge
 and each node's statistics.
 
-When nothing listens at --url, prints the task as compiled: the same
-details, with status disabled and the graph without statistics.`,
+When nothing listens there, prints the task as compiled: the same
+details, with status disabled and the graph without statistics.
+
+The URL is --url, else $KAPACITOR_URL, else the [http] bind-address of the
+--config file, else http://localhost:9092.`,
 		Flags: []cli.Flag{
 			&cli.StringFlag{
 				Name:    "url",
 				Usage:   "the `URL` of the running task's HTTP API",
-				Value:   "http://localhost:9092",
 				EnvVars: []string{"KAPACITOR_URL"},
 			},
+			configFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() && c.Args().First() != r.p.ID || c.NArg() > 1 {
 				return usageError{fmt.Errorf("this binary runs task %q only; show takes no task ID", r.p.ID)}
 			}
-			info, err := fetchTask(c.String("url"), r.p.ID)
+			base := c.String("url")
+			if base == "" {
+				base = "http://localhost:9092"
+				if c.IsSet("config") {
+					cfg, err := LoadConfig(c.String("config"))
+					if err != nil {
+						return err
+					}
+					base = bindURL(cfg.HTTP.BindAddress)
+				}
+			}
+			info, err := fetchTask(base, r.p.ID)
 			if errors.Is(err, syscall.ECONNREFUSED) {
 				info = staticInfo(r.p)
 			} else if err != nil {
@@ -50,6 +65,19 @@ details, with status disabled and the graph without statistics.`,
 			return nil
 		},
 	}
+}
+
+// bindURL is the URL of a server listening on addr; a wildcard host is
+// reached as localhost.
+func bindURL(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "http://" + addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "localhost"
+	}
+	return "http://" + net.JoinHostPort(host, port)
 }
 
 // fetchTask gets the task from the HTTP API at base.

@@ -1,6 +1,7 @@
 package taskcli
 
 import (
+	"bufio"
 	"bytes"
 	"compress/gzip"
 	"context"
@@ -11,6 +12,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -38,9 +40,30 @@ func run(t *testing.T, ctx context.Context, fake *servertest.Fake, onListen func
 	return result{code, stdout.String(), stderr.String()}
 }
 
-// pointText is a point in a form that is easy to compare.
+// pointText is a point in a form that is easy to compare: line protocol,
+// unescaped.
 func pointText(p pipeline.Point) string {
-	return string(appendLine(nil, &p))
+	var b strings.Builder
+	b.WriteString(p.Name)
+	for _, t := range p.Tags {
+		fmt.Fprintf(&b, ",%s=%s", t.Key, t.Value)
+	}
+	for i, f := range p.Fields {
+		b.WriteString(map[bool]string{true: " ", false: ","}[i == 0])
+		b.WriteString(f.Key + "=")
+		switch v := f.Value; v.Kind {
+		case pipeline.Float:
+			b.WriteString(strconv.FormatFloat(v.F, 'f', -1, 64))
+		case pipeline.Int:
+			fmt.Fprintf(&b, "%di", v.I)
+		case pipeline.String:
+			b.WriteString(strconv.Quote(v.S))
+		case pipeline.Bool:
+			fmt.Fprint(&b, v.B)
+		}
+	}
+	fmt.Fprintf(&b, " %d", p.Time)
+	return b.String()
 }
 
 func pointTexts(ps []pipeline.Point) []string {
@@ -90,10 +113,16 @@ var srplPoints = []string{
 	`mem,host=serverA ok=true,s="a \"b\"",used=3i 11000000000`,
 }
 
+// A compressed srpl is a Kapacitor server recording: its timestamps are in
+// nanoseconds whatever --precision says.
 func TestReplaySRPL(t *testing.T) {
+	srplNanos := regexp.MustCompile(` (\d+)\n`).ReplaceAllString(srpl, " ${1}000000000\n")
 	for _, gz := range []bool{false, true} {
 		fake := servertest.New("cpu_alert", true)
-		path := writeFile(t, "test.srpl", srpl, gz)
+		path := writeFile(t, "test.srpl", srpl, false)
+		if gz {
+			path = writeFile(t, "test.srpl", srplNanos, true)
+		}
 		res := run(t, context.Background(), fake, nil, "replay", "--rec-time", "--precision", "s", path)
 		if res.code != 0 {
 			t.Fatalf("gzip %v: exit %d: %s", gz, res.code, res.stderr)
@@ -157,11 +186,10 @@ func TestReplayLP(t *testing.T) {
 	}
 }
 
-// Line protocol larger than a chunk is read in pieces, with line numbers
-// counted across them.
-func TestReplayLPChunks(t *testing.T) {
+// Line numbers of bad lines count every line of the file.
+func TestReplayLineNumbers(t *testing.T) {
 	var b strings.Builder
-	n := lpChunk/40 + 1000
+	n := 100_000
 	for i := range n {
 		if i == n-10 {
 			b.WriteString("bad line\n")
@@ -170,7 +198,7 @@ func TestReplayLPChunks(t *testing.T) {
 		fmt.Fprintf(&b, "cpu,host=h%03d value=%d %d\n", i%1000, i, i)
 	}
 	fake := servertest.New("cpu_alert", false)
-	path := writeFile(t, "big.lp", b.String(), false)
+	path := writeFile(t, "big.lp", b.String(), true)
 	res := run(t, context.Background(), fake, nil, "replay", "--rec-time", path)
 	if res.code != 0 {
 		t.Fatalf("exit %d: %s", res.code, res.stderr)
@@ -213,9 +241,7 @@ func TestUsageErrors(t *testing.T) {
 	fake := servertest.New("cpu_alert", false)
 	for _, args := range [][]string{
 		{"replay"},
-		{"replay", "x.unknown"},
 		{"replay", "--precision", "d", "x.lp"},
-		{"replay", "--format", "csv", "x.lp"},
 		{"serve", "extra"},
 		{"serve", "--log-level", "loud"},
 		{"record", "stream"}, // no -o
@@ -306,15 +332,19 @@ weird\ name\,m,t\=k=v\=w f\ 1=1 3000
 `)
 	post(t, url+"/write?db=other&rp=autogen", "cpu value=9 4000\n")
 	post(t, url+"/write?db=telegraf&rp=autogen&precision=s", "mem used=7i 5\n")
+	// A newline in a string cannot be recorded (as in Kapacitor, a record is
+	// three lines): the point is processed but not recorded.
+	post(t, url+"/write?db=telegraf&rp=autogen", "log msg=\"two\nlines\" 6000\n")
 	res := stop()
 	if res.code != 0 {
 		t.Fatalf("record: exit %d: %s", res.code, res.stderr)
 	}
-	recorded := pointTexts(fake.Last().Points())
-	if len(recorded) != 4 {
-		t.Fatalf("the task got %d points, want 4", len(recorded))
+	got := pointTexts(fake.Last().Points())
+	if len(got) != 5 {
+		t.Fatalf("the task got %d points, want 5", len(got))
 	}
-	if !strings.Contains(res.stderr, "msg=recorded points=4") {
+	recorded := got[:4]
+	if !strings.Contains(res.stderr, "msg=recorded points=4 skipped=1") || !strings.Contains(res.stderr, "could not be recorded") {
 		t.Errorf("log:\n%s", res.stderr)
 	}
 
@@ -337,36 +367,6 @@ weird\ name\,m,t\=k=v\=w f\ 1=1 3000
 	}
 	if diff := cmp.Diff(recorded, pointTexts(fresh.Last().Points())); diff != "" {
 		t.Errorf("replayed points (-recorded +replayed):\n%s", diff)
-	}
-}
-
-// appendLine writes what the parser reads back. (As with InfluxDB's
-// writer, a tag value ending in a backslash and a newline in a string do not
-// survive: line protocol has no escape for them that a recording keeps on
-// one line.)
-func TestAppendLine(t *testing.T) {
-	p := pipeline.Point{
-		Name: "a b,c=d",
-		Tags: []pipeline.Tag{{Key: "k,1", Value: "v=1 x"}, {Key: "z", Value: "\\y"}},
-		Fields: []pipeline.Field{
-			{Key: "f=1", Value: pipeline.FloatValue(-0.000001)},
-			{Key: "i", Value: pipeline.IntValue(-9223372036854775808)},
-			{Key: "s", Value: pipeline.StringValue("tab\tquote \"q\" \\")},
-			{Key: "t", Value: pipeline.BoolValue(true)},
-		},
-		Time: -5,
-	}
-	line := appendLine(nil, &p)
-	var lp lineprotocol.Parser
-	lp.Reset(line, lineprotocol.Nanosecond, time.Time{})
-	if !lp.Next() {
-		t.Fatalf("%s: %v", line, lp.Errors())
-	}
-	var conv server.Converter
-	got := conv.Point(&lp).Clone()
-	got.DB, got.RP = p.DB, p.RP
-	if diff := cmp.Diff(p, got); diff != "" {
-		t.Errorf("%s: round trip (-want +got):\n%s", line, diff)
 	}
 }
 
@@ -414,6 +414,13 @@ alert2 [alerts_triggered="1" avg_exec_time_ns="1µs" crits_triggered="1" errors=
 		t.Errorf("show (-want +got):\n%s", diff)
 	}
 
+	// The URL can come from the configuration's bind address.
+	t.Setenv("KAPACITOR_URL", "")
+	conf := writeFile(t, "task.conf", fmt.Sprintf("[http]\nbind-address = %q\n", strings.TrimPrefix(srv.URL, "http://")), false)
+	if res := run(t, context.Background(), fake, nil, "show", "--config", conf); res.stdout != want {
+		t.Errorf("show --config: %d\n%s%s", res.code, res.stdout, res.stderr)
+	}
+
 	// Another task served there: an error, not this task's static view.
 	other := servertest.New("other", false)
 	res = run(t, context.Background(), other, nil, "show", "--url", srv.URL)
@@ -451,6 +458,33 @@ from1 -> alert2;
 `
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("show (-want +got):\n%s", diff)
+	}
+}
+
+func TestBindURL(t *testing.T) {
+	for addr, want := range map[string]string{
+		"127.0.0.1:9092": "http://127.0.0.1:9092",
+		":9092":          "http://localhost:9092",
+		"0.0.0.0:80":     "http://localhost:80",
+		"[::1]:9092":     "http://[::1]:9092",
+	} {
+		if got := bindURL(addr); got != want {
+			t.Errorf("bindURL(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+// The progress bar shows the share of the file read and the points so far.
+func TestProgressDraw(t *testing.T) {
+	var b bytes.Buffer
+	p := &progress{}
+	p.points.Store(1234)
+	p.draw(&b, "x.srpl", 200, 50)
+	if want := "\rreplaying x.srpl [=======                       ]  25% 1234 points"; b.String() != want {
+		t.Errorf("got %q, want %q", b.String(), want)
+	}
+	if isTerminal(&b) {
+		t.Error("a buffer is a terminal")
 	}
 }
 
@@ -536,16 +570,28 @@ func TestSignal(t *testing.T) {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
 	cmd := exec.Command(bin, "serve", "--http-bind", "127.0.0.1:0")
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(stderr.String(), "serving task") && time.Now().Before(deadline) {
-		time.Sleep(10 * time.Millisecond)
+	// Read the log until the task serves, then the rest in the background.
+	var stderr bytes.Buffer
+	lines := bufio.NewScanner(pipe)
+	for lines.Scan() && !strings.Contains(lines.Text(), "serving task") {
+		stderr.WriteString(lines.Text() + "\n")
 	}
+	rest := make(chan struct{})
+	go func() {
+		for lines.Scan() {
+			stderr.WriteString(lines.Text() + "\n")
+		}
+		close(rest)
+	}()
 	cmd.Process.Signal(syscall.SIGTERM)
+	<-rest
 	if err := cmd.Wait(); err != nil {
 		t.Errorf("exit: %v\n%s", err, stderr.String())
 	}

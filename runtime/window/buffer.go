@@ -2,6 +2,7 @@ package window
 
 import (
 	"math"
+	"slices"
 
 	"github.com/tickc/tickc/runtime/pipeline"
 )
@@ -89,24 +90,28 @@ func (s *slot) set(p *pipeline.Point, sh *shape) {
 
 // appendFields appends the slot's fields to dst.
 func (s *slot) appendFields(dst []pipeline.Field) []pipeline.Field {
+	n0 := len(dst)
+	dst = slices.Grow(dst, len(s.shape.keys))[:n0+len(s.shape.keys)]
+	out := dst[n0:]
 	n, str := 0, 0
 	for i, k := range s.shape.keys {
-		v := pipeline.Value{Kind: s.shape.kinds[i]}
-		switch v.Kind {
+		f := &out[i]
+		f.Key = k
+		f.Value = pipeline.Value{Kind: s.shape.kinds[i]}
+		switch f.Value.Kind {
 		case pipeline.Float:
-			v.F = math.Float64frombits(s.nums[n])
+			f.Value.F = math.Float64frombits(s.nums[n])
 			n++
 		case pipeline.Int:
-			v.I = int64(s.nums[n])
+			f.Value.I = int64(s.nums[n])
 			n++
 		case pipeline.Bool:
-			v.B = s.nums[n] != 0
+			f.Value.B = s.nums[n] != 0
 			n++
 		case pipeline.String:
-			v.S = s.strs[str]
+			f.Value.S = s.strs[str]
 			str++
 		}
-		dst = append(dst, pipeline.Field{Key: k, Value: v})
 	}
 	return dst
 }
@@ -136,10 +141,10 @@ func (r *shapes) of(p *pipeline.Point) *shape {
 }
 
 // timeRing is the buffer of a time window. It mirrors the layout of
-// Kapacitor's windowTimeBuffer, because its purge depends on the layout when
-// points arrive out of order: slots has the ring's capacity, used is the
-// length of Kapacitor's slice (slots[:used] have been written since the last
-// growth), live points are slots[start:stop] or, wrapped,
+// Kapacitor's windowTimeBuffer, because its purge depends on the layout (see
+// purge and the package documentation): slots has the ring's capacity, used
+// is the length of Kapacitor's slice (slots[:used] have been written since
+// the last growth), live points are slots[start:stop] or, wrapped,
 // slots[start:used] followed by slots[:stop].
 type timeRing struct {
 	slots                   []slot
@@ -215,11 +220,12 @@ func (r *timeRing) each(f func(*slot)) {
 }
 
 // purge drops points from the front of the ring while they are before
-// oldest (inclusive) or at or before it (!inclusive). When the ring is
-// wrapped and the last slot of the array is itself to be dropped, all of
-// slots[start:used] are dropped without looking at them, then the front of
-// slots[:stop] is purged: Kapacitor's shortcut, which differs from a plain
-// purge only for out-of-order points.
+// oldest (inclusive) or at or before it (!inclusive), with Kapacitor's
+// handling of a ring that is wrapped, or looks wrapped (start >= stop):
+// when the last slot of the array is to be kept, it drops from the start
+// to the end of the array, and nothing at all if the start is past the
+// end; when it is to be dropped, all of slots[start:used] are dropped
+// unseen and the front of slots[:stop] is purged.
 func (r *timeRing) purge(oldest int64, inclusive bool) {
 	keep := func(t int64) bool {
 		if inclusive {

@@ -19,17 +19,31 @@
 // counting from the Unix epoch.
 //
 // With every > 0, a point whose time is at or after the emit time E first
-// emits the buffered points whose time is in [E-period, E) (more precisely:
-// points are dropped from the front of the buffer, in arrival order, while
-// they are older than E-period), as a batch whose time (TMax) is E; then the
-// next emit time becomes p.time+every (aligned with .align()), counted from
-// the point, not from E; only then is the point buffered. So a gap in the
-// data produces one batch, not one per missed period, and a late point
-// (earlier than the current window) is simply buffered and emitted with the
-// next batch, unless it is at the front of the buffer and old enough to be
-// dropped. The buffer is a ring that grows as Kapacitor's does and whose
-// purge has Kapacitor's shortcut for a wrapped ring (see purge), so that
-// even out-of-order data gives the same batches.
+// emits the buffered points whose time is in [E-period, E), as a batch whose
+// time (TMax) is E; then the next emit time becomes p.time+every (aligned
+// with .align()), counted from the point, not from E; only then is the
+// point buffered. So a gap in the data produces one batch, not one per
+// missed period. Points are dropped from the buffer only when a batch is
+// emitted, so between emits the buffer also holds the points of the window
+// emitted last: up to period+every of data.
+//
+// "Points in [E-period, E)" is exact for points that arrive in time order
+// and most others. Kapacitor's buffer is a ring that drops points from its
+// front while they are too old, and this package mirrors the ring's layout
+// (its growth to 2*(n+1) slots included) so that the exceptions come out
+// the same:
+//
+//   - A late point (earlier than the window) is buffered behind newer ones
+//     and emitted with the next batch, unless it reaches the front of the
+//     ring when a purge drops points.
+//   - When a purge leaves the ring empty with its start at the end of the
+//     slot array, the next purge drops nothing at all: a batch can then
+//     contain points older than E-period, even with in-order data (for
+//     example period 5s, every 10s, points at 0s 1s 10s 16s 20s: the batch
+//     at 20s holds 10s and 16s).
+//   - In a wrapped ring whose last array slot holds a point to drop, all
+//     points from the ring's start to the end of the array are dropped
+//     unseen, newer ones included (only with out-of-order data).
 //
 // With every == 0 every point is buffered first; a point at or after the
 // emit time (the previous emitting point's time; with .fillPeriod(), the
