@@ -81,6 +81,10 @@ type DBRP struct {
 // ExprStmt is an expression used as a statement, usually a pipeline chain.
 type ExprStmt struct {
 	X Expr
+	// Glued is set when the statement starts right where the previous one
+	// ends, as the 30m of `1h30m`: Kapacitor reads it as a separate
+	// statement and discards it.
+	Glued bool
 }
 
 func (s *VarDecl) Span() Span  { return Span{s.Var, s.Value.Span().End} }

@@ -100,7 +100,7 @@ func (c *checker) run(prog *ast.Program) {
 			c.declareTemplate(s)
 		case *ast.ExprStmt:
 			v := c.eval(s.X)
-			if v != nil && v.typ != types.Node && v.typ != types.Invalid {
+			if v != nil && v.typ != types.Node && v.typ != types.Invalid && !s.Glued {
 				c.warnf(s.X.Span(), nil, "this %s value is not used", v.typ)
 			}
 		}

@@ -447,6 +447,13 @@ func (p *printer) stmtFirstBreak(s ast.Stmt) int {
 }
 
 func (p *printer) stmt(s ast.Stmt, first bool) {
+	if es, ok := s.(*ast.ExprStmt); ok && es.Glued && !first {
+		// `1h30m`: Kapacitor reads 30m as a statement of its own. Keep it
+		// where it was written, so the text and its warning stay together.
+		p.space = false
+		p.expr(es.X, 0)
+		return
+	}
 	p.breakLine(0, !first)
 	p.cont = 0
 	p.flush(p.stmtFirstBreak(s))

@@ -215,9 +215,11 @@ func (p *parser) statement() (s ast.Stmt) {
 	case p.tok.Kind == tokIdent && p.tok.Text == "dbrp" && p.peek().Kind != tokLParen:
 		return p.dbrp()
 	}
+	glued := p.i > 0 && p.toks[p.i-1].Kind == tokDuration && p.toks[p.i-1].End.Offset == p.tok.Pos.Offset &&
+		(p.tok.Kind == tokDuration || p.tok.Kind == tokNumber)
 	x := p.expression()
 	p.checkAdjacent()
-	return &ast.ExprStmt{X: x}
+	return &ast.ExprStmt{X: x, Glued: glued}
 }
 
 // sync skips tokens up to the first one that begins a new line and can begin
@@ -287,13 +289,15 @@ func (p *parser) checkAdjacent() {
 		p.failAdjacent()
 		return
 	}
-	rest := ""
-	// Kapacitor evaluates the rest as statements of their own and discards
-	// them; skip them here so they are reported once.
-	for last := prev; (p.tok.Kind == tokDuration || p.tok.Kind == tokNumber) && p.tok.Pos.Offset == last.End.Offset; last = p.next() {
-		rest += p.tok.Text
+	// Kapacitor parses what follows as statements of their own, evaluates
+	// and discards them; so does tickc (they are marked Glued, so the
+	// checker does not report them again). Name the adjacent literals here.
+	rest, end := "", prev.End
+	for i := p.i; i < len(p.toks) && (p.toks[i].Kind == tokDuration || p.toks[i].Kind == tokNumber) && p.toks[i].Pos.Offset == end.Offset; i++ {
+		rest += p.toks[i].Text
+		end = p.toks[i].End
 	}
-	p.errs.Warn(p.file, ast.Span{Start: prev.Pos, End: p.toks[p.i-1].End},
+	p.errs.Warn(p.file, ast.Span{Start: prev.Pos, End: end},
 		[]string{"a duration takes one unit: write the total in one unit, e.g. 90m for 1h30m"},
 		"%s%s is read as %s; Kapacitor ignores the trailing %s", prev.Text, rest, prev.Text, rest)
 }

@@ -51,7 +51,7 @@ Example:
 				if err != nil {
 					return err
 				}
-				err = r.serve(c.Context, cfg, log, rec, c.Duration("duration"))
+				err = r.serve(c.Context, cfg, log, rec, c.Duration("duration"), nil)
 				if cerr := rec.close(); cerr != nil && err == nil {
 					err = fmt.Errorf("writing %s: %w", path, cerr)
 				}

@@ -1,6 +1,7 @@
 package taskcli
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -44,6 +45,7 @@ Examples:
 
    $TASK replay cpu.srpl
    $TASK replay --rec-time --dot data.txt
+   $TASK replay --rec-time --httpout results data.txt
    $TASK replay --precision s kapacitor/integrations/testdata/TestStream_Alert.srpl`),
 		Flags: []cli.Flag{
 			&cli.BoolFlag{Name: "rec-time", Usage: "keep the recorded times instead of shifting them to now"},
@@ -54,6 +56,11 @@ Examples:
 				Usage: "the unit of the timestamps of a plain-text FILE: n, u, ms, s, m or h (Kapacitor's test recordings use s)",
 			},
 			&cli.BoolFlag{Name: "dot", Usage: "print the task's graph with statistics when done, as show would"},
+			&cli.StringFlag{
+				Name:      "httpout",
+				TakesFile: true,
+				Usage:     r.help("when done, write the result of each httpOut endpoint NAME to `DIR`/NAME.json, as GET /kapacitor/v1/tasks/$ID/NAME answers while the task serves"),
+			},
 			configFlag(), logLevelFlag(),
 		},
 		Action: func(c *cli.Context) error {
@@ -82,6 +89,7 @@ Examples:
 				recTime:   c.Bool("rec-time"),
 				realClock: c.Bool("real-clock"),
 				dot:       c.Bool("dot"),
+				httpOut:   c.String("httpout"),
 			})
 		},
 	}
@@ -101,6 +109,7 @@ type replayOptions struct {
 	recTime   bool
 	realClock bool
 	dot       bool
+	httpOut   string // directory to write the httpOut results to, if not empty
 }
 
 // replayStats count what a replay did.
@@ -151,6 +160,11 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 	bar := startProgress(r.stderr, filepath.Base(o.path), fi.Size(), counter)
 	err = feed(ctx, task, src, o, start, &stats, bar)
 	bar.stop()
+	if err == nil && o.httpOut != "" {
+		// Before Close: a served task answers while it runs, and Close
+		// drops what the endpoints hold.
+		err = writeHTTPOuts(task, r.p.HTTPOuts, o.httpOut)
+	}
 	closeErr := task.Close()
 	if err == nil {
 		err = closeErr
@@ -206,6 +220,24 @@ func feed(ctx context.Context, task *server.Task, src *pointSource, o replayOpti
 	}
 	if err := src.err(); err != nil {
 		return fmt.Errorf("%s: %w", o.path, err)
+	}
+	return nil
+}
+
+// writeHTTPOuts writes the current result of each httpOut endpoint to
+// dir/NAME.json.
+func writeHTTPOuts(task *server.Task, names []string, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range names {
+		var b bytes.Buffer
+		if !task.HTTPOut(name, &b) {
+			return fmt.Errorf("httpOut %q: no such endpoint", name)
+		}
+		if err := os.WriteFile(filepath.Join(dir, name+".json"), b.Bytes(), 0o644); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ Example:
    curl -XPOST 'http://127.0.0.1:9092/write?db=$DB&rp=$RP' \
        --data-binary "cpu,host=server01 usage_idle=12.5 $(date +%s)000000000"
    $TASK show`),
-		Flags: []cli.Flag{configFlag(), httpBindFlag(), logLevelFlag()},
+		Flags: []cli.Flag{configFlag(), httpBindFlag(), logLevelFlag(), cpuProfileFlag(), statsFlag()},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageError{fmt.Errorf("serve takes no arguments, got %q", c.Args().Slice())}
@@ -48,15 +48,21 @@ Example:
 				return err
 			}
 			defer closeLog()
-			return r.serve(c.Context, cfg, log, nil, 0)
+			prof, err := startProfile(c, r.stderr)
+			if err != nil {
+				return err
+			}
+			defer prof.stop(0) // if the run ended early; a no-op after stop
+			return r.serve(c.Context, cfg, log, nil, 0, prof)
 		},
 	}
 }
 
 // serve runs the task behind the HTTP API until ctx is done, the duration
 // (if not zero) has passed, or the listener fails. rec, if not nil, sees
-// every point delivered to the task.
-func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *recorder, duration time.Duration) error {
+// every point delivered to the task. prof, if not nil, measures from when
+// the task serves until it has stopped.
+func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *recorder, duration time.Duration, prof *profiler) error {
 	inst, err := r.p.New(r.env(cfg, log))
 	if err != nil {
 		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
@@ -79,6 +85,9 @@ func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *
 		}),
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	if prof != nil {
+		prof.restart()
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
@@ -116,6 +125,11 @@ func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *
 	}
 	c := task.Counts()
 	log.Info("stopped", "points", c.Received, "ignored", c.Ignored, "rejected_lines", c.Rejected)
+	if prof != nil {
+		if err := prof.stop(c.Received); err != nil && closeErr == nil {
+			closeErr = err
+		}
+	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
 	}

@@ -237,6 +237,31 @@ func TestReplayDot(t *testing.T) {
 	}
 }
 
+// --httpout writes each endpoint's result as the task holds it at the end
+// of the replay, before it closes.
+func TestReplayHTTPOut(t *testing.T) {
+	fake := servertest.New("cpu_alert", true)
+	path := writeFile(t, "test.srpl", srpl, false)
+	dir := filepath.Join(t.TempDir(), "out")
+	res := run(t, context.Background(), fake, nil, "replay", "--precision", "s", "--httpout", dir, path)
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "out.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want bytes.Buffer
+	fake.Last().HTTPOut("out", &want) // still answers: the fake keeps its last point after Close
+	if string(got) != want.String() || !strings.Contains(string(got), `"serverB"`) {
+		t.Errorf("out.json = %s, want %s", got, want.String())
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("%d files in %s, want only out.json", len(entries), dir)
+	}
+}
+
 func TestUsageErrors(t *testing.T) {
 	fake := servertest.New("cpu_alert", false)
 	for _, args := range [][]string{
