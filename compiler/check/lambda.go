@@ -204,8 +204,18 @@ func (c *checker) unknownRef(x *ast.Reference, env lambdaEnv) {
 	for n := range env.results {
 		names = append(names, n)
 	}
-	notes := suggest(x.Name, names, `"`)
-	notes = append(notes, fmt.Sprintf("if you meant the string value '%s', use single quotes: single quotes make a string; double quotes reference a field or tag", x.Name))
+	quote := fmt.Sprintf("if you meant the string value '%s', use single quotes: single quotes make a string; double quotes reference a field or tag", x.Name)
+	// A near miss (one edit) is a typo; anything else is more likely a
+	// value written in the wrong quotes, the guide's "server1" gotcha.
+	var notes []string
+	for _, n := range names {
+		if distance(x.Name, n) == 1 {
+			notes = []string{fmt.Sprintf("did you mean %q?", n)}
+		}
+	}
+	if notes == nil {
+		notes = []string{quote}
+	}
 	c.errorf(x.Span(), notes, "unknown field or tag %q in %s", x.Name, env.shape.describe())
 }
 
