@@ -181,3 +181,80 @@ func (ng *nodeGen) influxql() []jen.Code {
 	}
 	return append(body, ng.send(jen.Id("p"))...)
 }
+
+// batchSelectors emit a batch of the selected points (top, bottom,
+// distinct), each at the batch time with the result as its only field.
+var batchSelectors = map[string]bool{"top": true, "bottom": true, "distinct": true}
+
+// influxqlBatch generates top(), bottom() and distinct(). top and bottom
+// keep each selected point's tags; distinct gives its points the group's.
+func (ng *nodeGen) influxqlBatch() []jen.Code {
+	n := ng.n
+	if ng.in != catalog.BatchEdge {
+		panic(fmt.Sprintf("%s (%s): |%s() on a %s edge is not supported by this version of tickc", n.Name, ng.g.where(n), n.Kind, ng.in))
+	}
+	pos := ng.g.pos[n.ID]
+	field := n.Args[0].Str
+	kinds := []string{"Float", "Int", "String", "Bool"}
+	if n.Kind != "distinct" {
+		field = n.Args[1].Str
+		kinds = []string{"Float", "Int"}
+	}
+	as := n.Kind
+	if p := n.Lookup("as"); p != nil {
+		as = p.Args[0].Str
+	}
+	col, out, idx := n.Name+"Col", n.Name+"Out", n.Name+"Index"
+	ng.g.addField(col, jen.Qual(pipelinePkg, "Column"))
+	ng.g.addField(out, jen.Qual(pipelinePkg, "Batch"))
+	ng.g.addField(idx, jen.Index().Int())
+	fail := func(err jen.Code) jen.Code {
+		return jen.Block(jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), err), jen.Return())
+	}
+	var cases []jen.Code
+	for _, k := range kinds {
+		goT := map[string]jen.Code{"Float": jen.Float64(), "Int": jen.Int64(), "String": jen.String(), "Bool": jen.Bool()}[k]
+		var sel jen.Code
+		switch {
+		case n.Kind == "distinct" && k == "Bool":
+			sel = jen.Qual(influxqlPkg, "DistinctBool").Call(vals(k), jen.Id("c").Dot("Times"), jen.Id("t").Dot(idx).Index(jen.Empty(), jen.Lit(0)))
+		case n.Kind == "distinct":
+			state := n.Name + "Distinct" + k
+			ng.g.addField(state, jen.Qual(influxqlPkg, "Distinct").Types(goT))
+			sel = jen.Id("t").Dot(state).Dot("Select").Call(vals(k), jen.Id("c").Dot("Times"), jen.Id("t").Dot(idx).Index(jen.Empty(), jen.Lit(0)))
+		default:
+			state := n.Name + "Select" + k
+			ng.g.addField(state, jen.Qual(influxqlPkg, "TopBottom").Types(goT))
+			sel = jen.Id("t").Dot(state).Dot(capitalize(n.Kind)).Call(jen.Lit(int(n.Args[0].Int)), vals(k), jen.Id("c").Dot("Times"), jen.Id("t").Dot(idx).Index(jen.Empty(), jen.Lit(0)))
+		}
+		cases = append(cases, jen.Case(jen.Qual(pipelinePkg, k)).Block(jen.Id("t").Dot(idx).Op("=").Add(sel)))
+	}
+	cases = append(cases,
+		jen.Case(jen.Qual(pipelinePkg, "Missing")).Block(jen.Return()),
+		jen.Default().Add(fail(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("cannot compute %s of %s field %q", n.Kind, "%s", field)), jen.Id("c").Dot("Kind")))),
+	)
+	tags := jen.Id("sel").Dot("Tags")
+	if n.Kind == "distinct" {
+		tags = jen.Id("b").Dot("Tags")
+	}
+	body := []jen.Code{
+		jen.Id("c").Op(":=").Op("&").Id("t").Dot(col),
+		jen.If(jen.Err().Op(":=").Id("c").Dot("Load").Call(jen.Id("b"), jen.Lit(field)), jen.Err().Op("!=").Nil()).Add(fail(jen.Err())),
+		jen.Switch(jen.Id("c").Dot("Kind")).Block(cases...),
+		jen.Id("o").Op(":=").Op("&").Id("t").Dot(out),
+		jen.List(jen.Id("o").Dot("Name"), jen.Id("o").Dot("TMax"), jen.Id("o").Dot("Group"), jen.Id("o").Dot("Tags")).Op("=").List(jen.Id("b").Dot("Name"), jen.Id("b").Dot("TMax"), jen.Id("b").Dot("Group"), jen.Id("b").Dot("Tags")),
+		jen.Id("o").Dot("Points").Op("=").Id("o").Dot("Points").Index(jen.Empty(), jen.Lit(0)),
+		jen.For(jen.List(jen.Id("_"), jen.Id("i")).Op(":=").Range().Id("t").Dot(idx)).Block(
+			jen.Id("sel").Op(":=").Op("&").Id("b").Dot("Points").Index(jen.Id("c").Dot("Index").Index(jen.Id("i"))),
+			jen.List(jen.Id("v"), jen.Id("_")).Op(":=").Id("sel").Dot("Field").Call(jen.Lit(field)),
+			jen.Id("o").Dot("Points").Op("=").Append(jen.Id("o").Dot("Points"), jen.Qual(pipelinePkg, "Point").Values(jen.Dict{
+				jen.Id("Name"):   jen.Id("b").Dot("Name"),
+				jen.Id("Time"):   jen.Id("b").Dot("TMax"),
+				jen.Id("Group"):  jen.Id("b").Dot("Group"),
+				jen.Id("Tags"):   tags,
+				jen.Id("Fields"): jen.Index().Qual(pipelinePkg, "Field").Values(jen.Values(jen.Dict{jen.Id("Key"): jen.Lit(as), jen.Id("Value"): jen.Id("v")})),
+			})),
+		),
+	}
+	return append(body, ng.send(jen.Id("o"))...)
+}

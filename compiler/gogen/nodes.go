@@ -174,6 +174,9 @@ func init() {
 	for name := range reducers {
 		emitters[name] = (*nodeGen).influxql
 	}
+	for name := range batchSelectors {
+		emitters[name] = (*nodeGen).influxqlBatch
+	}
 }
 
 func (ng *nodeGen) stream() []jen.Code { return ng.send(jen.Id("p")) }
