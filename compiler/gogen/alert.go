@@ -18,14 +18,11 @@ var alertLevels = []struct{ prop, reset, level string }{
 	{"info", "infoReset", "Info"},
 }
 
-// alert generates an alert node on a stream edge: the level lambdas behind a
+// alert generates an alert node (stream or batch edge): the level lambdas behind a
 // Tester, the per-group alert state, the handlers set up in newTask, and the
 // forwarding of triggered points with the .levelTag()/... additions.
 func (ng *nodeGen) alert() []jen.Code {
 	n := ng.n
-	if ng.in == catalog.BatchEdge {
-		panic(fmt.Sprintf("%s: alerts on batches are not supported by this version of tickc", n.Name))
-	}
 	pos := ng.g.pos[n.ID]
 	ng.state.addField("state", jen.Qual(alertPkg, "State"))
 	tester := n.Name + "Tester"
@@ -71,38 +68,93 @@ func (ng *nodeGen) alert() []jen.Code {
 	)
 	ng.g.inits = append(ng.g.inits, ng.alertInit(tests, resets)...)
 
-	now := jen.Qual("time", "Unix").Call(jen.Lit(0), jen.Id("p").Dot("Time")).Dot("UTC").Call()
-	fireArgs := []jen.Code{jen.Id("ev"), jen.Op("&").Qual(alertPkg, "Input").Values(jen.Dict{
-		jen.Id("Name"):   jen.Id("p").Dot("Name"),
-		jen.Id("Group"):  jen.Id("p").Dot("Group").Dot("ID"),
-		jen.Id("Tags"):   jen.Id("tags"),
-		jen.Id("Fields"): jen.Id("fields"),
-		jen.Id("Series"): jen.Qual(alertPkg, "PointSeries").Call(jen.Id("p").Dot("Name"), jen.Id("tags"), now, jen.Id("fields")),
-	})}
-	augment := ng.augment()
+	if ng.in == catalog.BatchEdge {
+		return ng.alertBatch(tester, pos)
+	}
+	return ng.alertStream(tester, pos)
+}
+
+// utc converts a Unix nanosecond expression to a UTC time.Time.
+func utc(ns jen.Code) jen.Code {
+	return jen.Qual("time", "Unix").Call(jen.Lit(0), ns).Dot("UTC").Call()
+}
+
+// alertStart fetches the group's alert state, initialising a new group from
+// the node's topic as Kapacitor does.
+func (ng *nodeGen) alertStart(pos int, name, group, tags, t jen.Code) []jen.Code {
+	n := ng.n
+	out := ng.groupOf(group)
+	out[1] = jen.If(jen.Id("isNew")).Block(
+		jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCardinality").Call(jen.Id("t").Dot(n.Name+"Groups").Dot("Cardinality").Call()),
+		jen.If(jen.Err().Op(":=").Id("t").Dot(n.Name+"Node").Dot("InitGroup").Call(jen.Op("&").Id("g").Dot("state"), name, jen.Add(group).Dot("ID"), tags, t), jen.Err().Op("!=").Nil()).Block(
+			jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err()),
+		),
+	)
+	return out
+}
+
+// alertFire fires the event ev with input, copies the node's counters to
+// its stats, and reports a failure.
+func (ng *nodeGen) alertFire(pos int, input jen.Code, data string) []jen.Code {
+	n := ng.n
+	return []jen.Code{
+		jen.List(jen.Id(data), jen.Err()).Op(":=").Id("t").Dot(n.Name+"Node").Dot("Fire").Call(jen.Id("ev"), input),
+		jen.Id("t").Dot(n.Name + "Node").Dot("Stats").Dot("Each").Call(jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCounter")),
+		ng.report(),
+	}
+}
+
+// alertStream decides the level of each point and forwards triggered points.
+func (ng *nodeGen) alertStream(tester string, pos int) []jen.Code {
+	n := ng.n
+	augment := ng.augment(jen.Id("p"))
 	data := "d" // the event, when the point is augmented with it
 	if len(augment) == 0 {
 		data = "_"
 	}
-	out := ng.groupOf(jen.Id("p").Dot("Group"))
-	out[1] = jen.If(jen.Id("isNew")).Block(
-		jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCardinality").Call(jen.Id("t").Dot(n.Name+"Groups").Dot("Cardinality").Call()),
-		jen.If(jen.Err().Op(":=").Id("t").Dot(n.Name+"Node").Dot("InitGroup").Call(jen.Op("&").Id("g").Dot("state"), jen.Id("p").Dot("Name"), jen.Id("p").Dot("Group").Dot("ID"), jen.Id("p").Dot("TagMap").Call(), now), jen.Err().Op("!=").Nil()).Block(
-			jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err()),
-		),
-	)
+	cfg := jen.Op("&").Id("t").Dot(n.Name + "Node").Dot("Config")
+	out := ng.alertStart(pos, jen.Id("p").Dot("Name"), jen.Id("p").Dot("Group"), jen.Id("p").Dot("TagMap").Call(), utc(jen.Id("p").Dot("Time")))
 	out = append(out,
 		jen.Id("t").Dot(tester).Dot("p").Op(",").Id("t").Dot(tester).Dot("g").Op("=").Id("p").Op(",").Id("g"),
-		jen.Id("level").Op(":=").Qual(alertPkg, "DetermineLevel").Call(jen.Op("&").Id("t").Dot(n.Name+"Node").Dot("Config"), jen.Id("g").Dot("state").Dot("Level").Call(), jen.Op("&").Id("t").Dot(tester)),
-		jen.List(jen.Id("fire"), jen.Id("ev")).Op(":=").Id("g").Dot("state").Dot("Update").Call(jen.Id("level"), now, jen.Op("&").Id("t").Dot(n.Name+"Node").Dot("Config")),
+		jen.Id("level").Op(":=").Qual(alertPkg, "DetermineLevel").Call(cfg, jen.Id("g").Dot("state").Dot("Level").Call(), jen.Op("&").Id("t").Dot(tester)),
+		jen.List(jen.Id("fire"), jen.Id("ev")).Op(":=").Id("g").Dot("state").Dot("Update").Call(jen.Id("level"), utc(jen.Id("p").Dot("Time")), cfg),
 		jen.If(jen.Op("!").Id("fire")).Block(jen.Return()),
-		jen.List(jen.Id("tags"), jen.Id("fields")).Op(":=").List(jen.Id("p").Dot("TagMap").Call(), jen.Id("p").Dot("FieldMap").Call()),
-		jen.List(jen.Id(data), jen.Err()).Op(":=").Id("t").Dot(n.Name+"Node").Dot("Fire").Call(fireArgs...),
-		jen.Id("t").Dot(n.Name+"Node").Dot("Stats").Dot("Each").Call(jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("SetCounter")),
-		ng.report(),
 	)
+	out = append(out, ng.alertFire(pos, jen.Qual(alertPkg, "PointInput").Call(jen.Id("p")), data)...)
 	out = append(out, augment...)
 	return append(out, ng.send(jen.Id("p"))...)
+}
+
+// alertBatch decides one level per batch (the highest of its points, or
+// the lowest with .all()) and forwards triggered batches.
+func (ng *nodeGen) alertBatch(tester string, pos int) []jen.Code {
+	n := ng.n
+	var augment []jen.Code
+	if each := ng.augment(jen.Id("bp")); len(each) > 0 {
+		augment = []jen.Code{jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot("Points")).Block(
+			append([]jen.Code{jen.Id("bp").Op(":=").Op("&").Id("b").Dot("Points").Index(jen.Id("i"))}, each...)...)}
+	}
+	data := "d"
+	if len(augment) == 0 {
+		data = "_"
+	}
+	cfg := jen.Op("&").Id("t").Dot(n.Name + "Node").Dot("Config")
+	out := ng.alertStart(pos, jen.Id("b").Dot("Name"), jen.Id("b").Dot("Group"), jen.Qual(pipelinePkg, "TagsMap").Call(jen.Id("b").Dot("Tags")), utc(jen.Id("b").Dot("TMax")))
+	out = append(out,
+		jen.Var().Id("levels").Qual(alertPkg, "BatchLevels"),
+		jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot("Points")).Block(
+			jen.Id("t").Dot(tester).Dot("p").Op(",").Id("t").Dot(tester).Dot("g").Op("=").Op("&").Id("b").Dot("Points").Index(jen.Id("i")).Op(",").Id("g"),
+			jen.Id("levels").Dot("Add").Call(jen.Qual(alertPkg, "DetermineLevel").Call(cfg, jen.Id("g").Dot("state").Dot("Level").Call(), jen.Op("&").Id("t").Dot(tester))),
+		),
+		jen.List(jen.Id("level"), jen.Id("highest"), jen.Id("ok")).Op(":=").Id("levels").Dot("Result").Call(cfg),
+		jen.If(jen.Op("!").Id("ok")).Block(jen.Return()),
+		jen.Id("at").Op(":=").Qual(alertPkg, "BatchEventTime").Call(cfg, jen.Id("level"), utc(jen.Id("b").Dot("Points").Index(jen.Id("highest")).Dot("Time")), utc(jen.Id("b").Dot("TMax"))),
+		jen.List(jen.Id("fire"), jen.Id("ev")).Op(":=").Id("g").Dot("state").Dot("UpdateBatch").Call(jen.Id("level"), jen.Id("at"), cfg),
+		jen.If(jen.Op("!").Id("fire")).Block(jen.Return()),
+	)
+	out = append(out, ng.alertFire(pos, jen.Qual(alertPkg, "BatchInput").Call(jen.Id("b"), jen.Id("highest")), data)...)
+	out = append(out, augment...)
+	return append(out, ng.send(jen.Id("b"))...)
 }
 
 // levelSwitch dispatches a level to its lambda; levels without one are false.
@@ -231,13 +283,14 @@ func handlerSetup(h ir.Handler) (jen.Code, bool) {
 // augment adds the alert's state to the forwarded point as the
 // .levelTag(), .levelField(), .idTag(), .idField(), .messageField() and
 // .durationField() properties ask.
-func (ng *nodeGen) augment() []jen.Code {
+func (ng *nodeGen) augment(p jen.Code) []jen.Code {
 	n := ng.n
 	var out []jen.Code
 	level := jen.Id("d").Dot("Level").Dot("String").Call()
-	set := func(prop, method string, value jen.Code) {
-		if p := n.Lookup(prop); p != nil {
-			out = append(out, jen.Id("p").Dot(method).Call(jen.Lit(p.Args[0].Str), value))
+	target := p
+	set := func(name, method string, value jen.Code) {
+		if prop := n.Lookup(name); prop != nil {
+			out = append(out, jen.Add(target).Dot(method).Call(jen.Lit(prop.Args[0].Str), value))
 		}
 	}
 	set("levelTag", "SetTag", level)

@@ -233,3 +233,12 @@ func KeepFields(fields []Field, keep []string) []Field {
 	}
 	return out
 }
+
+// TagsMap returns tags as a map, for alert templates.
+func TagsMap(tags []Tag) map[string]string {
+	m := make(map[string]string, len(tags))
+	for _, t := range tags {
+		m[t.Key] = t.Value
+	}
+	return m
+}

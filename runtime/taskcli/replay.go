@@ -61,7 +61,7 @@ Examples:
 				TakesFile: true,
 				Usage:     r.help("when done, write the result of each httpOut endpoint NAME to `DIR`/NAME.json, as GET /kapacitor/v1/tasks/$ID/NAME answers while the task serves"),
 			},
-			configFlag(), logLevelFlag(),
+			configFlag(), logLevelFlag(), cpuProfileFlag(), statsFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -83,6 +83,11 @@ Examples:
 				return err
 			}
 			defer closeLog()
+			prof, err := startProfile(c, r.stderr)
+			if err != nil {
+				return err
+			}
+			defer prof.stop(0) // if the run ended early; a no-op after stop
 			return r.replay(c.Context, cfg, log, replayOptions{
 				path:      path,
 				precision: precision,
@@ -90,6 +95,7 @@ Examples:
 				realClock: c.Bool("real-clock"),
 				dot:       c.Bool("dot"),
 				httpOut:   c.String("httpout"),
+				prof:      prof,
 			})
 		},
 	}
@@ -109,7 +115,8 @@ type replayOptions struct {
 	recTime   bool
 	realClock bool
 	dot       bool
-	httpOut   string // directory to write the httpOut results to, if not empty
+	httpOut   string    // directory to write the httpOut results to, if not empty
+	prof      *profiler // --cpuprofile and --stats; nil for none
 }
 
 // replayStats count what a replay did.
@@ -158,6 +165,9 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 	src := &pointSource{r: rec, db: d.DB, rp: d.RP, now: start, bad: bad}
 
 	bar := startProgress(r.stderr, filepath.Base(o.path), fi.Size(), counter)
+	if o.prof != nil {
+		o.prof.restart()
+	}
 	err = feed(ctx, task, src, o, start, &stats, bar)
 	bar.stop()
 	if err == nil && o.httpOut != "" {
@@ -168,6 +178,11 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 	closeErr := task.Close()
 	if err == nil {
 		err = closeErr
+	}
+	if o.prof != nil {
+		if perr := o.prof.stop(stats.points); err == nil {
+			err = perr
+		}
 	}
 
 	msg := fmt.Sprintf("replayed %d points from %s in %v", stats.points, o.path, time.Since(start).Round(time.Millisecond))
