@@ -5,7 +5,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
-	"sort"
+	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
@@ -129,11 +129,12 @@ func appendStringMap(dst []byte, m map[string]string) []byte {
 	if m == nil {
 		return append(dst, "null"...)
 	}
-	keys := make([]string, 0, len(m))
+	var arr [8]string
+	keys := arr[:0]
 	for k := range m {
 		keys = append(keys, k)
 	}
-	sort.Strings(keys)
+	slices.Sort(keys)
 	dst = append(dst, '{')
 	for i, k := range keys {
 		if i > 0 {

@@ -247,7 +247,6 @@ type harness struct {
 type tgroup struct {
 	state State
 	lam   *lambdas
-	win   window
 }
 
 // captureHandler records the JSON bodies a .post() handler would send.

@@ -77,6 +77,10 @@ type Templates struct {
 	id      *text.Template
 	message *text.Template
 	details *html.Template
+
+	// The default templates are rendered by hand (defaults.go), byte for
+	// byte as the parsed ones render them.
+	defaultID, defaultMessage, defaultDetails bool
 }
 
 // NewTemplates parses the id and message templates with text/template and
@@ -84,7 +88,8 @@ type Templates struct {
 // jsonCompact, as Kapacitor does when the task starts. Pass DefaultID,
 // DefaultMessage and DefaultDetails for properties the script does not set.
 func NewTemplates(taskName string, server ServerInfo, id, message, details string) (*Templates, error) {
-	t := &Templates{TaskName: taskName, Server: server}
+	t := &Templates{TaskName: taskName, Server: server,
+		defaultID: id == DefaultID, defaultMessage: message == DefaultMessage, defaultDetails: details == DefaultDetails}
 	var err error
 	if t.id, err = text.New("id").Parse(id); err != nil {
 		return nil, err
@@ -142,6 +147,9 @@ func (t *Templates) idInfo(name, group string, tags map[string]string) idInfo {
 // RenderID renders the .id() template for a point or batch of measurement
 // name in group (the raw group ID, "" when not grouped) with tags.
 func (t *Templates) RenderID(name, group string, tags map[string]string) (string, error) {
+	if t.defaultID {
+		return name + ":" + TemplateGroup(group), nil
+	}
 	var b strings.Builder
 	if err := t.id.Execute(&b, t.idInfo(name, group, tags)); err != nil {
 		return "", err
@@ -162,11 +170,18 @@ func (t *Templates) RenderMessageAndDetails(id, name, group string, tags map[str
 		Duration: ev.Duration,
 	}
 	var b strings.Builder
-	if err := t.message.Execute(&b, mi); err != nil {
-		return "", "", err
+	if t.defaultMessage {
+		message = id + " is " + mi.Level
+	} else {
+		if err := t.message.Execute(&b, mi); err != nil {
+			return "", "", err
+		}
+		message = b.String()
+		b.Reset()
 	}
-	message = b.String()
-	b.Reset()
+	if t.defaultDetails {
+		return message, defaultDetails(&detailsInfo{messageInfo: mi, Message: message}), nil
+	}
 	if err := t.details.Execute(&b, detailsInfo{messageInfo: mi, Message: message}); err != nil {
 		return "", "", err
 	}
