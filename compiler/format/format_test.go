@@ -16,7 +16,7 @@ import (
 var update = flag.Bool("update", false, "rewrite testdata/*.golden from the formatter's output")
 
 // conformanceGlob finds the real-world scripts of the shared corpus.
-const conformanceGlob = "../../../shared/conformance/cases/*/task.tick"
+const conformanceGlob = "../../golden/conformance/*/task.tick"
 
 func TestGolden(t *testing.T) {
 	inputs, err := filepath.Glob("testdata/*.tick")

@@ -18,7 +18,7 @@ import (
 )
 
 // These tests run httpOut cases of the conformance corpus
-// (/work/shared/conformance/cases, or $TICKC_CONFORMANCE): the nodes before
+// (golden/conformance, copied from the shared corpus, or $TICKC_CONFORMANCE): the nodes before
 // httpOut are applied by hand (windows with package window), and the
 // cache's JSON is compared with the httpout.json recorded from Kapacitor
 // 1.8.3, after the runner's normalisation.
@@ -26,10 +26,10 @@ import (
 func casesDir(t *testing.T) string {
 	dir := os.Getenv("TICKC_CONFORMANCE")
 	if dir == "" {
-		dir = "../../../shared/conformance/cases"
+		dir = "../../golden/conformance"
 	}
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no conformance cases: %v", err)
+		t.Fatalf("no conformance cases: %v", err)
 	}
 	return dir
 }

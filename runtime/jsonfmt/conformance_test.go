@@ -22,12 +22,12 @@ import (
 // types, written, normalized the same way and compared. Numbers are compared
 // as text, so this checks that floats and times print as Kapacitor printed
 // them.
-const conformanceCases = "../../../shared/conformance/cases"
+const conformanceCases = "../../golden/conformance"
 
 func TestConformanceRecordings(t *testing.T) {
 	files, _ := filepath.Glob(filepath.Join(conformanceCases, "*", "expected", "*"))
 	if len(files) == 0 {
-		t.Skip("no conformance corpus at " + conformanceCases)
+		t.Fatal("no conformance corpus at " + conformanceCases)
 	}
 	docs := 0
 	for _, file := range files {

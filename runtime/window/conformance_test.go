@@ -19,7 +19,7 @@ import (
 )
 
 // These tests run the window cases of the conformance corpus
-// (/work/shared/conformance/cases, or $TICKC_CONFORMANCE): each script's
+// (golden/conformance, copied from the shared corpus, or $TICKC_CONFORMANCE): each script's
 // from() and groupBy() and its aggregate are applied by hand around the
 // windows, and the resulting httpPost bodies are compared with those
 // recorded from Kapacitor 1.8.3, after the runner's normalisation.
@@ -27,10 +27,10 @@ import (
 func casesDir(t *testing.T) string {
 	dir := os.Getenv("TICKC_CONFORMANCE")
 	if dir == "" {
-		dir = "../../../shared/conformance/cases"
+		dir = "../../golden/conformance"
 	}
 	if _, err := os.Stat(dir); err != nil {
-		t.Skipf("no conformance cases: %v", err)
+		t.Fatalf("no conformance cases: %v", err)
 	}
 	return dir
 }
