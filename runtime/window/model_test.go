@@ -202,28 +202,3 @@ func TestAgainstModel(t *testing.T) {
 	}
 	t.Logf("%d of 3000 cases differ from a plain front purge", differs)
 }
-
-// TestFindWrappedPurgeCase searches for a short case where Kapacitor's
-// purge differs from a plain front purge; TestWrappedPurge pins one.
-func TestFindWrappedPurgeCase(t *testing.T) {
-	if !testing.Verbose() {
-		t.Skip("a search, for -v runs")
-	}
-	r := rand.New(rand.NewPCG(3, 4))
-	best := []int64(nil)
-	var bestCfg Config
-	for range 200000 {
-		cfg := Config{Period: time.Duration(10+r.IntN(2)*10) * time.Second, Every: time.Duration(10+r.IntN(3)*10) * time.Second}
-		times := randomTimes(r, 6+r.IntN(10))
-		m := &model{period: int64(cfg.Period), every: int64(cfg.Every)}
-		n := &model{period: int64(cfg.Period), every: int64(cfg.Every), naive: true}
-		if modelRun(m, times) != modelRun(n, times) && (best == nil || len(times) < len(best)) {
-			best, bestCfg = times, cfg
-		}
-	}
-	if best != nil {
-		m := &model{period: int64(bestCfg.Period), every: int64(bestCfg.Every)}
-		n := &model{period: int64(bestCfg.Period), every: int64(bestCfg.Every), naive: true}
-		t.Logf("%+v %v\nkapacitor %s\nnaive     %s", bestCfg, best, modelRun(m, best), modelRun(n, best))
-	}
-}
