@@ -107,10 +107,7 @@ func (g *gen) addField(name string, typ jen.Code) {
 // field, at the batch time unless .usePointTimes().
 func (ng *nodeGen) influxql() []jen.Code {
 	n := ng.n
-	r, ok := reducers[n.Kind]
-	if !ok || ng.in != catalog.BatchEdge {
-		panic(fmt.Sprintf("%s (%s): |%s() on a %s edge is not supported by this version of tickc", n.Name, ng.g.where(n), n.Kind, ng.in))
-	}
+	r := reducers[n.Kind]
 	pos := ng.g.pos[n.ID]
 	field := n.Args[0].Str
 	as := n.Kind
@@ -179,7 +176,7 @@ func (ng *nodeGen) influxql() []jen.Code {
 			jen.Id("p").Dot("Fields").Op("=").Append(jen.Id("p").Dot("Fields").Index(jen.Empty(), jen.Lit(0)), jen.Qual(pipelinePkg, "Field").Values(jen.Dict{jen.Id("Key"): jen.Lit(as), jen.Id("Value"): jen.Id("v")})),
 		)
 	}
-	return append(body, ng.send(jen.Id("p"))...)
+	return ng.overStream(append(body, ng.send(jen.Id("p"))...))
 }
 
 // batchSelectors emit a batch of the selected points (top, bottom,
@@ -190,9 +187,6 @@ var batchSelectors = map[string]bool{"top": true, "bottom": true, "distinct": tr
 // keep each selected point's tags; distinct gives its points the group's.
 func (ng *nodeGen) influxqlBatch() []jen.Code {
 	n := ng.n
-	if ng.in != catalog.BatchEdge {
-		panic(fmt.Sprintf("%s (%s): |%s() on a %s edge is not supported by this version of tickc", n.Name, ng.g.where(n), n.Kind, ng.in))
-	}
 	pos := ng.g.pos[n.ID]
 	field := n.Args[0].Str
 	kinds := []string{"Float", "Int", "String", "Bool"}
@@ -256,5 +250,30 @@ func (ng *nodeGen) influxqlBatch() []jen.Code {
 			})),
 		),
 	}
-	return append(body, ng.send(jen.Id("o"))...)
+	return ng.overStream(append(body, ng.send(jen.Id("o"))...))
+}
+
+// overStream adapts a function written over batches (b) to its input edge.
+// On a stream, Kapacitor reduces the points of a group that share a
+// timestamp, and emits when a point with a new timestamp arrives: the
+// batch code becomes <name>Reduce, fed from a per-group buffer.
+func (ng *nodeGen) overStream(batchBody []jen.Code) []jen.Code {
+	if ng.in == catalog.BatchEdge {
+		return batchBody
+	}
+	n := ng.n
+	reduce := n.Name + "Reduce"
+	ng.lambdas = append(ng.lambdas, jen.Commentf("%s computes %s over points that share a timestamp.", reduce, n.Name).Line().
+		Func().Params(jen.Id("t").Op("*").Id("task")).Id(reduce).Params(jen.Id("b").Op("*").Qual(pipelinePkg, "Batch")).Block(batchBody...))
+	ng.state.addField("buf", jen.Qual(pipelinePkg, "Batch"))
+	out := ng.groupOf(jen.Id("p").Dot("Group"))
+	return append(out,
+		jen.If(jen.Len(jen.Id("g").Dot("buf").Dot("Points")).Op(">").Lit(0).Op("&&").Id("g").Dot("buf").Dot("TMax").Op("!=").Id("p").Dot("Time")).Block(
+			jen.Id("t").Dot(reduce).Call(jen.Op("&").Id("g").Dot("buf")),
+			jen.Id("g").Dot("buf").Dot("Points").Op("=").Id("g").Dot("buf").Dot("Points").Index(jen.Empty(), jen.Lit(0)),
+		),
+		jen.List(jen.Id("g").Dot("buf").Dot("Name"), jen.Id("g").Dot("buf").Dot("TMax"), jen.Id("g").Dot("buf").Dot("Group"), jen.Id("g").Dot("buf").Dot("Tags")).Op("=").
+			List(jen.Id("p").Dot("Name"), jen.Id("p").Dot("Time"), jen.Id("p").Dot("Group"), jen.Id("p").Dot("Group").Dot("Tags")),
+		jen.Id("g").Dot("buf").Dot("Points").Op("=").Append(jen.Id("g").Dot("buf").Dot("Points"), jen.Id("p").Dot("Clone").Call()),
+	)
 }

@@ -170,6 +170,7 @@ func init() {
 		"window":   (*nodeGen).window,
 		"httpOut":  (*nodeGen).httpOut,
 		"httpPost": (*nodeGen).httpPost,
+		"log":      (*nodeGen).logNode,
 	}
 	for name := range reducers {
 		emitters[name] = (*nodeGen).influxql

@@ -2,6 +2,7 @@ package gogen
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/dave/jennifer/jen"
 
@@ -117,4 +118,31 @@ func (ng *nodeGen) httpPost() []jen.Code {
 		out = append(out, call)
 	}
 	return append(out, ng.send(v)...)
+}
+
+// logNode generates a log node: every point or batch is logged at the
+// node's level (.level(), INFO by default) with its .prefix(), and passed on.
+func (ng *nodeGen) logNode() []jen.Code {
+	n := ng.n
+	level := "LevelInfo"
+	if p := n.Lookup("level"); p != nil {
+		level = map[string]string{"DEBUG": "LevelDebug", "INFO": "LevelInfo", "WARN": "LevelWarn", "ERROR": "LevelError"}[strings.ToUpper(p.Args[0].Str)]
+		if level == "" {
+			panic(fmt.Sprintf("%s (%s): unknown log level %q: want DEBUG, INFO, WARN or ERROR", n.Name, ng.g.where(n), p.Args[0].Str))
+		}
+	}
+	prefix := ""
+	if p := n.Lookup("prefix"); p != nil {
+		prefix = p.Args[0].Str
+	}
+	logAt := func(msg string, attrs jen.Code) jen.Code {
+		return jen.Id("t").Dot("env").Dot("Log").Dot("Log").Call(jen.Qual("context", "Background").Call(), jen.Qual("log/slog", level), jen.Lit(msg),
+			jen.Append(jen.Index().Any().Values(jen.Lit("node"), jen.Lit(n.Name)), jen.Add(attrs).Op("...")).Op("..."))
+	}
+	if ng.in == catalog.BatchEdge {
+		return append([]jen.Code{jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot("Points")).Block(
+			logAt("batch point", jen.Id("b").Dot("Points").Index(jen.Id("i")).Dot("LogAttrs").Call(jen.Lit(prefix))),
+		)}, ng.send(jen.Id("b"))...)
+	}
+	return append([]jen.Code{logAt("point", jen.Id("p").Dot("LogAttrs").Call(jen.Lit(prefix)))}, ng.send(jen.Id("p"))...)
 }

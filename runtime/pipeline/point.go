@@ -242,3 +242,16 @@ func TagsMap(tags []Tag) map[string]string {
 	}
 	return m
 }
+
+// LogAttrs describes a point for the log node: its name, group, tags and
+// fields as structured log attributes.
+func (p *Point) LogAttrs(prefix string) []any {
+	attrs := []any{"prefix", prefix, "name", p.Name, "group", p.Group.ID, "time", time.Unix(0, p.Time).UTC()}
+	for _, t := range p.Tags {
+		attrs = append(attrs, "tag_"+t.Key, t.Value)
+	}
+	for _, f := range p.Fields {
+		attrs = append(attrs, "field_"+f.Key, f.Value.Any())
+	}
+	return attrs
+}
