@@ -39,62 +39,6 @@ func randomFloat(r *rand.Rand) float64 {
 	}
 }
 
-func TestAppendStringMatchesEncodingJSON(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	for range 20000 {
-		s := randomString(r)
-		want, _ := json.Marshal(s)
-		if got := appendString(nil, s); string(got) != string(want) {
-			t.Fatalf("%q: got %s, want %s", s, got, want)
-		}
-	}
-}
-
-func TestAppendFloatMatchesEncodingJSON(t *testing.T) {
-	r := rand.New(rand.NewPCG(7, 8))
-	for range 50000 {
-		f := randomFloat(r)
-		want, werr := json.Marshal(f)
-		got, gerr := appendFloat(nil, f)
-		if (werr != nil) != (gerr != nil) {
-			t.Fatalf("%v: error %v, want %v", f, gerr, werr)
-		}
-		if werr != nil {
-			if gerr.Error() != werr.Error() {
-				t.Fatalf("%v: error %q, want %q", f, gerr, werr)
-			}
-			continue
-		}
-		if string(got) != string(want) {
-			t.Fatalf("%v: got %s, want %s", f, got, want)
-		}
-	}
-	for _, f := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
-		_, werr := json.Marshal(f)
-		_, gerr := appendFloat(nil, f)
-		if gerr == nil || gerr.Error() != werr.Error() {
-			t.Errorf("%v: error %v, want %v", f, gerr, werr)
-		}
-	}
-}
-
-func TestAppendTimeMatchesEncodingJSON(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 10))
-	for _, ns := range []int64{0, 1, -1, math.MaxInt64, math.MinInt64, 1709546400000000000, 1709546400100000000, 1709546400123456789} {
-		want, _ := json.Marshal(time.Unix(0, ns).UTC())
-		if got := appendTime(nil, ns); string(got) != string(want) {
-			t.Errorf("%d: got %s, want %s", ns, got, want)
-		}
-	}
-	for range 10000 {
-		ns := int64(r.Uint64())
-		want, _ := json.Marshal(time.Unix(0, ns).UTC())
-		if got := appendTime(nil, ns); string(got) != string(want) {
-			t.Fatalf("%d: got %s, want %s", ns, got, want)
-		}
-	}
-}
-
 // refRow is Kapacitor's models.Row, to be encoded by encoding/json.
 type refRow struct {
 	Name    string            `json:"name,omitempty"`
