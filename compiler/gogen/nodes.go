@@ -55,6 +55,9 @@ func (ng *nodeGen) param() jen.Code {
 	if ng.in == catalog.BatchEdge {
 		return jen.Id("b").Op("*").Qual(pipelinePkg, "Batch")
 	}
+	if ng.n.Kind == "union" {
+		return jen.List(jen.Id("p").Op("*").Qual(pipelinePkg, "Point"), jen.Id("src").Int())
+	}
 	return jen.Id("p").Op("*").Qual(pipelinePkg, "Point")
 }
 
@@ -77,9 +80,22 @@ func (ng *nodeGen) send(value jen.Code) []jen.Code {
 			out = append(out, jen.Id(c).Op(":=").Add(value).Dot("Clone").Call())
 			arg = jen.Op("&").Id(c)
 		}
-		out = append(out, jen.Id("t").Dot(child.Name).Call(arg))
+		args := []jen.Code{arg}
+		if child.Kind == "union" { // union needs to know which parent a point came from
+			args = append(args, jen.Lit(parentIndex(child, ng.n.ID)))
+		}
+		out = append(out, jen.Id("t").Dot(child.Name).Call(args...))
 	}
 	return out
+}
+
+func parentIndex(child *ir.Node, parent int) int {
+	for i, p := range child.Parents {
+		if p == parent {
+			return i
+		}
+	}
+	panic(fmt.Sprintf("%s is not a parent of %s", fmt.Sprint(parent), child.Name))
 }
 
 // report counts a lambda error against the node and drops the message.
@@ -171,6 +187,7 @@ func init() {
 		"httpOut":  (*nodeGen).httpOut,
 		"httpPost": (*nodeGen).httpPost,
 		"log":      (*nodeGen).logNode,
+		"union":    (*nodeGen).union,
 	}
 	for name := range reducers {
 		emitters[name] = (*nodeGen).influxql
