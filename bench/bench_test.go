@@ -106,6 +106,14 @@ func prepare() (*fixture, error) {
 	return f, nil
 }
 
+func copyFile(from, to string) error {
+	data, err := os.ReadFile(from)
+	if err != nil {
+		return err
+	}
+	return os.WriteFile(to, data, 0o755)
+}
+
 func writeDataset(path string, d Dataset) error {
 	w, err := os.Create(path)
 	if err != nil {
@@ -163,8 +171,24 @@ func (t *totals) report(b *testing.B) {
 	b.ReportMetric(float64(peak)/1024, "peak-RSS-MB")
 }
 
-// taskCommand returns the task binary running args on one core.
-func (f *fixture) taskCommand(args ...string) *exec.Cmd {
+// taskCommand returns the task binary running args on one core. With
+// TICKC_BENCH_PROFILE=DIR set, the binary writes a CPU profile of the
+// benchmark's last run to DIR/NAME.prof (go tool pprof BIN DIR/NAME.prof;
+// the binary is kept as DIR/cpu_alert).
+func (f *fixture) taskCommand(b *testing.B, args ...string) *exec.Cmd {
+	if dir := os.Getenv("TICKC_BENCH_PROFILE"); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			b.Fatal(err)
+		}
+		if err := copyFile(f.bin, filepath.Join(dir, "cpu_alert")); err != nil {
+			b.Fatal(err)
+		}
+		prof, err := filepath.Abs(filepath.Join(dir, strings.TrimPrefix(b.Name(), "Benchmark")+".prof"))
+		if err != nil {
+			b.Fatal(err)
+		}
+		args = append(args[:1:1], append([]string{"--cpuprofile", prof}, args[1:]...)...)
+	}
 	cmd := exec.Command(f.bin, args...)
 	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
 	cmd.Dir = f.dir
@@ -218,7 +242,7 @@ func (f *fixture) replay(b *testing.B, data string, want int64, extra ...string)
 	b.Helper()
 	f.resetAlertLog(b)
 	args := append([]string{"replay", "--rec-time", "--stats"}, extra...)
-	cmd := f.taskCommand(append(args, data)...)
+	cmd := f.taskCommand(b, append(args, data)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	start := time.Now()
@@ -279,7 +303,7 @@ const serveLines = 5000
 func (f *fixture) serve(b *testing.B, bodies [][]byte, points int64, conns int) run {
 	b.Helper()
 	f.resetAlertLog(b)
-	cmd := f.taskCommand("serve", "--http-bind", "127.0.0.1:0", "--stats", "--log-level", "info")
+	cmd := f.taskCommand(b, "serve", "--http-bind", "127.0.0.1:0", "--stats", "--log-level", "info")
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		b.Fatal(err)

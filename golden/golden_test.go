@@ -297,7 +297,7 @@ func compareOutputs(t *testing.T, dir string, got outputs) {
 	for _, name := range slices.Sorted(maps.Keys(got)) {
 		want, ok := expected[name]
 		if !ok {
-			t.Errorf("%s: produced but there is no golden file (run go test ./golden -update and review it)", name)
+			t.Errorf("%s: produced but there is no golden file (run go test ./golden -update and review it)", filepath.Join(dir, name))
 			continue
 		}
 		if !bytes.Equal(got[name], want) {
@@ -306,7 +306,7 @@ func compareOutputs(t *testing.T, dir string, got outputs) {
 	}
 	for name := range expected {
 		if _, ok := got[name]; !ok {
-			t.Errorf("%s: golden file, but the case did not produce it", name)
+			t.Errorf("%s: golden file, but the case did not produce it", filepath.Join(dir, name))
 		}
 	}
 }

@@ -237,8 +237,11 @@ func (c *checker) outputShape(n *ir.Node, in *shape, results map[string]types.Ty
 	case n.Kind == "derivative" || n.Kind == "stateCount" || n.Kind == "stateDuration":
 		out := in.clone()
 		name, t := map[string]string{"stateCount": "state_count", "stateDuration": "state_duration"}[n.Kind], types.Int
-		if n.Kind == "derivative" {
+		switch n.Kind {
+		case "derivative":
 			name, t = str(&ir.Prop{Args: n.Args}, 0), types.Float
+		case "stateDuration": // in units of .unit(), as a float
+			t = types.Float
 		}
 		if as := n.Lookup("as"); as != nil {
 			name = str(as, 0)

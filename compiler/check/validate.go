@@ -48,6 +48,9 @@ func init() {
 		"swarmAutoscale":    (*checker).validateAutoscale,
 		"ec2Autoscale":      (*checker).validateAutoscale,
 		"sample":            (*checker).validateSample,
+		"shift":             (*checker).validateShift,
+		"movingAverage":     (*checker).validateMovingAverage,
+		"elapsed":           (*checker).validateElapsed,
 		"default":           (*checker).validateDefault,
 	}
 }
@@ -260,6 +263,28 @@ func (c *checker) validateStats(n *ir.Node) {
 func (c *checker) validateSample(n *ir.Node) {
 	if len(n.Args) == 1 && ((n.Args[0].Type == types.Int && n.Args[0].Int <= 0) || (n.Args[0].Type == types.Duration && n.Args[0].Dur <= 0)) {
 		c.errorf(n.Args[0].Pos, nil, "sample() needs a count or duration greater than 0")
+	}
+}
+
+// validateShift rejects shift(0s), which Kapacitor refuses when the task starts.
+func (c *checker) validateShift(n *ir.Node) {
+	if len(n.Args) == 1 && n.Args[0].Dur == 0 {
+		c.errorf(n.Args[0].Pos, nil, "shift() needs a non-zero duration")
+	}
+}
+
+// validateMovingAverage rejects a window below 1, on which Kapacitor
+// crashes at the first point.
+func (c *checker) validateMovingAverage(n *ir.Node) {
+	if len(n.Args) == 2 && n.Args[1].Int < 1 {
+		c.errorf(n.Args[1].Pos, nil, "movingAverage() needs a window of at least 1 point")
+	}
+}
+
+// validateElapsed rejects a zero unit, on which Kapacitor divides by zero.
+func (c *checker) validateElapsed(n *ir.Node) {
+	if len(n.Args) == 2 && n.Args[1].Dur <= 0 {
+		c.errorf(n.Args[1].Pos, nil, "elapsed() needs a unit greater than 0")
 	}
 }
 

@@ -66,7 +66,7 @@ func (ng *nodeGen) alert() []jen.Code {
 		jen.Id(n.Name+"Node").Op("*").Qual(alertPkg, "Node"),
 		jen.Id(tester).Id(tester),
 	)
-	ng.g.inits = append(ng.g.inits, ng.alertInit(tests, resets)...)
+	ng.g.setup(true, ng.alertInit(tests, resets)...)
 
 	if ng.in == catalog.BatchEdge {
 		return ng.alertBatch(tester, pos)

@@ -33,7 +33,7 @@ const (
 func Generate(task *ir.Task, filename string, src []byte) (files map[string][]byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = fmt.Errorf("tickc cannot generate code for %s: %v", filename, r)
+			err = fmt.Errorf("cannot generate code for %s: %v", filename, r)
 		}
 	}()
 	g := &gen{task: task, file: filepath.Base(filename), src: src, regexps: map[string]string{}}
@@ -60,8 +60,10 @@ type gen struct {
 	fields     []jen.Code // task struct fields
 	fieldNames []string   // names of the fields added with addField
 	inits      []jen.Code // statements of newTask
-	funcs      []jen.Code // methods and types, in node order
-	outs       []string   // httpOut endpoint names
+	// initErr is set when a statement of newTask assigns err.
+	initErr bool
+	funcs   []jen.Code // methods and types, in node order
+	outs    []string   // httpOut endpoint names
 }
 
 func (g *gen) order() {
@@ -70,6 +72,12 @@ func (g *gen) order() {
 	for i, n := range g.nodes {
 		g.pos[n.ID] = i
 	}
+}
+
+// setup adds statements to newTask; usesErr says they assign err.
+func (g *gen) setup(usesErr bool, stmts ...jen.Code) {
+	g.initErr = g.initErr || usesErr
+	g.inits = append(g.inits, stmts...)
 }
 
 // regex returns the package var holding a compiled regex literal.
@@ -225,10 +233,10 @@ func (g *gen) renderNew(f *jen.File) {
 		jen.Id("t").Dot("errs").Op("=").Qual(pipelinePkg, "NewErrorLog").Call(
 			jen.Id("env").Dot("Log"), jen.Id("env").Dot("Now"), jen.Index().String().Values(names...), jen.Id("t").Dot("stats")),
 	}
-	if len(g.inits) > 0 {
+	if g.initErr {
 		body = append(body, jen.Var().Err().Error())
-		body = append(body, g.inits...)
 	}
+	body = append(body, g.inits...)
 	body = append(body, jen.Return(jen.Id("t"), jen.Nil()))
 	f.Comment("newTask starts the task: it sets up each node's handlers and state.")
 	f.Func().Id("newTask").Params(jen.Id("env").Op("*").Qual(pipelinePkg, "Env")).Params(jen.Qual(pipelinePkg, "Instance"), jen.Error()).Block(body...)
@@ -236,8 +244,13 @@ func (g *gen) renderNew(f *jen.File) {
 
 // nodeCounters are the node-specific statistics Kapacitor reports.
 func nodeCounters(n *ir.Node) []string {
-	if n.Kind == "alert" {
+	switch n.Kind {
+	case "alert":
 		return []string{"alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered"}
+	case "default":
+		return []string{"fields_defaulted", "tags_defaulted"}
+	case "delete":
+		return []string{"fields_deleted", "tags_deleted"}
 	}
 	return nil
 }

@@ -117,12 +117,12 @@ func (ng *nodeGen) influxql() []jen.Code {
 	col, out := n.Name+"Col", n.Name+"Out"
 	ng.g.addField(col, jen.Qual(pipelinePkg, "Column"))
 	ng.g.addField(out, jen.Qual(pipelinePkg, "Point"))
-	fail := func(err jen.Code) jen.Code {
-		return jen.Block(jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), err), jen.Return())
+	fail := func(err jen.Code) []jen.Code {
+		return []jen.Code{jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), err), jen.Return()}
 	}
 	body := []jen.Code{
 		jen.Id("c").Op(":=").Op("&").Id("t").Dot(col),
-		jen.If(jen.Err().Op(":=").Id("c").Dot("Load").Call(jen.Id("b"), jen.Lit(field)), jen.Err().Op("!=").Nil()).Add(fail(jen.Err())),
+		jen.If(jen.Err().Op(":=").Id("c").Dot("Load").Call(jen.Id("b"), jen.Lit(field)), jen.Err().Op("!=").Nil()).Block(fail(jen.Err())...),
 		jen.Id("p").Op(":=").Op("&").Id("t").Dot(out),
 	}
 	var cases []jen.Code
@@ -152,7 +152,7 @@ func (ng *nodeGen) influxql() []jen.Code {
 	}
 	cases = append(cases,
 		jen.Case(jen.Qual(pipelinePkg, "Missing")).Block(missing),
-		jen.Default().Add(fail(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("cannot compute %s of %s field %q", n.Kind, "%s", field)), jen.Id("c").Dot("Kind")))),
+		jen.Default().Block(fail(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("cannot compute %s of %s field %q", n.Kind, "%s", field)), jen.Id("c").Dot("Kind")))...),
 	)
 	body = append(body, jen.Switch(jen.Id("c").Dot("Kind")).Block(cases...))
 	if r.selector {
@@ -202,8 +202,8 @@ func (ng *nodeGen) influxqlBatch() []jen.Code {
 	ng.g.addField(col, jen.Qual(pipelinePkg, "Column"))
 	ng.g.addField(out, jen.Qual(pipelinePkg, "Batch"))
 	ng.g.addField(idx, jen.Index().Int())
-	fail := func(err jen.Code) jen.Code {
-		return jen.Block(jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), err), jen.Return())
+	fail := func(err jen.Code) []jen.Code {
+		return []jen.Code{jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), err), jen.Return()}
 	}
 	var cases []jen.Code
 	for _, k := range kinds {
@@ -225,7 +225,7 @@ func (ng *nodeGen) influxqlBatch() []jen.Code {
 	}
 	cases = append(cases,
 		jen.Case(jen.Qual(pipelinePkg, "Missing")).Block(jen.Return()),
-		jen.Default().Add(fail(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("cannot compute %s of %s field %q", n.Kind, "%s", field)), jen.Id("c").Dot("Kind")))),
+		jen.Default().Block(fail(jen.Qual("fmt", "Errorf").Call(jen.Lit(fmt.Sprintf("cannot compute %s of %s field %q", n.Kind, "%s", field)), jen.Id("c").Dot("Kind")))...),
 	)
 	tags := jen.Id("sel").Dot("Tags")
 	if n.Kind == "distinct" {
@@ -233,7 +233,7 @@ func (ng *nodeGen) influxqlBatch() []jen.Code {
 	}
 	body := []jen.Code{
 		jen.Id("c").Op(":=").Op("&").Id("t").Dot(col),
-		jen.If(jen.Err().Op(":=").Id("c").Dot("Load").Call(jen.Id("b"), jen.Lit(field)), jen.Err().Op("!=").Nil()).Add(fail(jen.Err())),
+		jen.If(jen.Err().Op(":=").Id("c").Dot("Load").Call(jen.Id("b"), jen.Lit(field)), jen.Err().Op("!=").Nil()).Block(fail(jen.Err())...),
 		jen.Switch(jen.Id("c").Dot("Kind")).Block(cases...),
 		jen.Id("o").Op(":=").Op("&").Id("t").Dot(out),
 		jen.List(jen.Id("o").Dot("Name"), jen.Id("o").Dot("TMax"), jen.Id("o").Dot("Group"), jen.Id("o").Dot("Tags")).Op("=").List(jen.Id("b").Dot("Name"), jen.Id("b").Dot("TMax"), jen.Id("b").Dot("Group"), jen.Id("b").Dot("Tags")),

@@ -232,6 +232,17 @@ func (l *lambdaGen) binary(e *ir.Expr) (jen.Code, types.Type) {
 	}
 	x, xt := l.expr(e.Args[0])
 	y, yt := l.expr(e.Args[1])
+	if e.Op.IsArithmetic() && e.Type != types.Unknown && (xt == types.Unknown || yt == types.Unknown) {
+		// Arithmetic does not mix types, so when the checker knows the
+		// result (100.0 - "usage_idle" is a float) a data-typed operand
+		// must have that type too: check it once and use Go's operator.
+		if xt == types.Unknown {
+			x, xt = l.convert(x, xt, e.Type, "left operand of "+e.Op.String()), e.Type
+		}
+		if yt == types.Unknown {
+			y, yt = l.convert(y, yt, e.Type, "right operand of "+e.Op.String()), e.Type
+		}
+	}
 	if xt == types.Unknown || yt == types.Unknown {
 		return l.dynamicBinary(e, x, xt, y, yt)
 	}

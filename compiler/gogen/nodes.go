@@ -33,6 +33,14 @@ func (g *gen) node(n *ir.Node) {
 		panic(fmt.Sprintf("%s (%s:%d): the %s node is not supported by this version of tickc", n.Name, g.file, n.Line, n.Kind))
 	}
 	body := emit(ng)
+	if !ng.state.used() && !ungrouped[n.Kind] {
+		// Kapacitor reports how many groups each grouped node has seen.
+		group := jen.Id("p").Dot("Group")
+		if ng.in == catalog.BatchEdge {
+			group = jen.Id("b").Dot("Group")
+		}
+		body = append([]jen.Code{jen.Id("t").Dot("stats").Index(jen.Lit(g.pos[n.ID])).Dot("Saw").Call(group)}, body...)
+	}
 	if ng.state.used() {
 		g.fields = append(g.fields, jen.Id(n.Name+"Groups").Qual(pipelinePkg, "PerGroup").Types(jen.Id(ng.state.typeName)))
 		g.funcs = append(g.funcs, jen.Commentf("%s holds %s's state for one group.", ng.state.typeName, n.Name).Line().
@@ -55,7 +63,7 @@ func (ng *nodeGen) param() jen.Code {
 	if ng.in == catalog.BatchEdge {
 		return jen.Id("b").Op("*").Qual(pipelinePkg, "Batch")
 	}
-	if ng.n.Kind == "union" {
+	if takesSource(ng.n) {
 		return jen.List(jen.Id("p").Op("*").Qual(pipelinePkg, "Point"), jen.Id("src").Int())
 	}
 	return jen.Id("p").Op("*").Qual(pipelinePkg, "Point")
@@ -81,12 +89,18 @@ func (ng *nodeGen) send(value jen.Code) []jen.Code {
 			arg = jen.Op("&").Id(c)
 		}
 		args := []jen.Code{arg}
-		if child.Kind == "union" { // union needs to know which parent a point came from
+		if takesSource(child) { // it needs to know which parent a point came from
 			args = append(args, jen.Lit(parentIndex(child, ng.n.ID)))
 		}
 		out = append(out, jen.Id("t").Dot(child.Name).Call(args...))
 	}
 	return out
+}
+
+// takesSource reports whether a node is called with the index of the
+// parent a point comes from: the nodes with several parents (union, join).
+func takesSource(n *ir.Node) bool {
+	return len(n.Parents) > 1 || n.Kind == "union" || n.Kind == "join"
 }
 
 func parentIndex(child *ir.Node, parent int) int {
@@ -173,6 +187,12 @@ func (ng *nodeGen) deferGroup(group jen.Code) jen.Code {
 
 var emitters map[string]func(*nodeGen) []jen.Code
 
+// ungrouped nodes report no working cardinality of their own: the sources,
+// from() and groupBy(), which assign groups, and nodes whose runtime counts
+// its groups itself (window, union, join, flatten).
+var ungrouped = map[string]bool{"stream": true, "batch": true, "from": true, "groupBy": true, "window": true, "union": true,
+	"join": true, "flatten": true}
+
 func init() {
 	emitters = map[string]func(*nodeGen) []jen.Code{
 		"stream":   (*nodeGen).stream,
@@ -188,12 +208,27 @@ func init() {
 		"httpPost": (*nodeGen).httpPost,
 		"log":      (*nodeGen).logNode,
 		"union":    (*nodeGen).union,
+		"join":     (*nodeGen).join,
+		"combine":  (*nodeGen).combine,
+		"flatten":  (*nodeGen).flatten,
 	}
 	for name := range reducers {
 		emitters[name] = (*nodeGen).influxql
 	}
 	for name := range batchSelectors {
 		emitters[name] = (*nodeGen).influxqlBatch
+	}
+	// transform.go
+	for name, emit := range map[string]func(*nodeGen) []jen.Code{
+		"shift": (*nodeGen).shift, "sample": (*nodeGen).sample,
+		"stateCount": (*nodeGen).stateTracking, "stateDuration": (*nodeGen).stateTracking,
+		"changeDetect": (*nodeGen).changeDetect, "derivative": (*nodeGen).derivative,
+		"holtWinters": (*nodeGen).holtWinters, "holtWintersWithFit": (*nodeGen).holtWinters,
+	} {
+		emitters[name] = emit
+	}
+	for name := range transformations {
+		emitters[name] = (*nodeGen).transform
 	}
 }
 
@@ -369,13 +404,20 @@ func (ng *nodeGen) defaults() []jen.Code {
 		v := p.Args[1]
 		lit := toValue(ng.g.literal(v), v.Type)
 		out = append(out, jen.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("p").Dot("Field").Call(jen.Lit(p.Args[0].Str)), jen.Op("!").Id("ok")).Block(
-			jen.Id("p").Dot("SetField").Call(jen.Lit(p.Args[0].Str), lit)))
+			jen.Id("p").Dot("SetField").Call(jen.Lit(p.Args[0].Str), lit),
+			ng.count("fields_defaulted")))
 	}
 	for _, p := range ng.n.All("tag") {
 		out = append(out, jen.If(jen.List(jen.Id("v"), jen.Id("_")).Op(":=").Id("p").Dot("Tag").Call(jen.Lit(p.Args[0].Str)), jen.Id("v").Op("==").Lit("")).Block(
-			jen.Id("p").Dot("SetTag").Call(jen.Lit(p.Args[0].Str), jen.Lit(p.Args[1].Str))))
+			jen.Id("p").Dot("SetTag").Call(jen.Lit(p.Args[0].Str), jen.Lit(p.Args[1].Str)),
+			ng.count("tags_defaulted")))
 	}
 	return append(out, ng.send(jen.Id("p"))...)
+}
+
+// count increments the node's counter called name.
+func (ng *nodeGen) count(name string) jen.Code {
+	return jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[ng.n.ID])).Dot("Counter").Call(jen.Lit(name)).Dot("Add").Call(jen.Lit(1))
 }
 
 // literal is a constant IR value as a Go expression.
@@ -387,10 +429,10 @@ func (g *gen) literal(v ir.Value) jen.Code {
 func (ng *nodeGen) delete() []jen.Code {
 	var out []jen.Code
 	for _, p := range ng.n.All("field") {
-		out = append(out, jen.Id("p").Dot("DeleteField").Call(jen.Lit(p.Args[0].Str)))
+		out = append(out, jen.If(jen.Id("p").Dot("DeleteField").Call(jen.Lit(p.Args[0].Str))).Block(ng.count("fields_deleted")))
 	}
 	for _, p := range ng.n.All("tag") {
-		out = append(out, jen.Id("p").Dot("DeleteTag").Call(jen.Lit(p.Args[0].Str)))
+		out = append(out, jen.If(jen.Id("p").Dot("DeleteTag").Call(jen.Lit(p.Args[0].Str))).Block(ng.count("tags_deleted")))
 	}
 	return append(out, ng.send(jen.Id("p"))...)
 }

@@ -19,7 +19,7 @@ func (ng *nodeGen) union() []jen.Code {
 	node, emit := n.Name+"Node", n.Name+"Emit"
 	ng.g.addField(node, jen.Op("*").Qual(pipelinePkg, "Union"))
 	ng.g.addField(emit, jen.Func().Params(jen.Op("*").Qual(pipelinePkg, "Point")))
-	ng.g.inits = append(ng.g.inits,
+	ng.g.setup(false,
 		jen.Id("t").Dot(node).Op("=").Qual(pipelinePkg, "NewUnion").Call(jen.Lit(len(n.Parents))),
 		jen.Id("t").Dot(emit).Op("=").Id("t").Dot(n.Name+"Out"),
 	)

@@ -40,7 +40,7 @@ func (ng *nodeGen) window() []jen.Code {
 	}
 	ng.g.addField(node, jen.Op("*").Qual(windowPkg, "Node"))
 	ng.g.addField(emit, jen.Func().Params(jen.Op("*").Qual(pipelinePkg, "Batch")))
-	ng.g.inits = append(ng.g.inits,
+	ng.g.setup(true,
 		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(windowPkg, "NewNode").Call(jen.Qual(windowPkg, "Config").Values(cfg)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(n.Name+": %w"), jen.Err()))),
 		// The emit callback is bound once, so pushing a point allocates nothing.
@@ -94,7 +94,7 @@ func (ng *nodeGen) httpPost() []jen.Code {
 	}
 	ng.g.addField(node, jen.Op("*").Qual(httppostPkg, "Node"))
 	pos := ng.g.pos[n.ID]
-	ng.g.inits = append(ng.g.inits,
+	ng.g.setup(true,
 		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(httppostPkg, "New").Call(jen.Lit(n.Args[0].Str), hdr, timeout),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(n.Name+": %w"), jen.Err()))),
 		jen.Id("t").Dot(node).Dot("OnError").Op("=").Func().Params(jen.Err().Error()).Block(jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err())),

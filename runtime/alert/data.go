@@ -25,13 +25,15 @@ type Data struct {
 
 	// Name, Group (the raw group ID), Tags and Fields are the template data
 	// of the event, for handlers with their own templates. They are not part
-	// of the JSON.
+	// of the JSON. Events of stream points leave Tags, Fields and Result
+	// empty, for TagMap, FieldMap and Series to fill in when needed.
 	Name   string
 	Group  string
 	Tags   map[string]string
 	Fields map[string]interface{}
 
-	line []byte // cached JSON line
+	point *pointData // the data of a stream point's event, instead of Result
+	line  []byte     // cached JSON line
 }
 
 // Result is Kapacitor's models.Result: {"series":[...]}.
@@ -163,7 +165,12 @@ func (d *Data) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `,"level":`...)
 	dst = appendString(dst, d.Level.String())
 	dst = append(dst, `,"data":`...)
-	if dst, err = d.Result.appendJSON(dst); err != nil {
+	if d.point != nil && d.Result.Series == nil {
+		dst, err = d.point.appendJSON(dst, d.Name)
+	} else {
+		dst, err = d.Result.appendJSON(dst)
+	}
+	if err != nil {
 		return nil, err
 	}
 	dst = append(dst, `,"previousLevel":`...)

@@ -3,9 +3,12 @@ package alert
 import (
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tickc/tickc/runtime/pipeline"
 )
 
 // parsedDefaults returns templates that render the defaults with
@@ -116,5 +119,34 @@ func BenchmarkRenderDefaults(b *testing.B) {
 	for b.Loop() {
 		id, _ := tmpl.RenderID("cpu", "", tags)
 		tmpl.RenderMessageAndDetails(id, "cpu", "", tags, fields, ev)
+	}
+}
+
+// BenchmarkFirePoint is the cost of one event of the guide's cpu_alert task
+// (default templates, a stream point, the .log() handler), as its replay
+// pays it for 14% critical points.
+func BenchmarkFirePoint(b *testing.B) {
+	tmpl, err := NewTemplates("cpu_alert", ServerInfo{Hostname: "localhost"}, DefaultID, DefaultMessage, DefaultDetails)
+	if err != nil {
+		b.Fatal(err)
+	}
+	h, err := NewLogHandler(filepath.Join(b.TempDir(), "alerts.log"), 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer h.Close()
+	n, _ := NewNode(Config{History: DefaultHistory}, tmpl, "kapacitor:cpu_alert:alert2", h)
+	p := &pipeline.Point{
+		DB: "telegraf", RP: "autogen", Name: "cpu", Time: t0.UnixNano(),
+		Tags:   []pipeline.Tag{{Key: "cpu", Value: "cpu-total"}, {Key: "host", Value: "host042"}},
+		Fields: []pipeline.Field{{Key: "usage_idle", Value: pipeline.FloatValue(67.25)}},
+		Group:  pipeline.NewGroups().Root(),
+	}
+	ev := Event{Level: Critical, Time: t0, Duration: time.Minute}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := n.Fire(ev, PointInput(p)); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

@@ -6,13 +6,11 @@ import (
 	"github.com/tickc/tickc/runtime/pipeline"
 )
 
-// PointInput is the Input of an event triggered by a stream point.
+// PointInput is the Input of an event triggered by a stream point. It
+// refers to p, which must not change until Fire returns; Fire makes the
+// maps and the series of the input only if it needs them (pointevent.go).
 func PointInput(p *pipeline.Point) *Input {
-	tags, fields := p.TagMap(), p.FieldMap()
-	return &Input{
-		Name: p.Name, Group: p.Group.ID, Tags: tags, Fields: fields,
-		Series: PointSeries(p.Name, tags, time.Unix(0, p.Time).UTC(), fields),
-	}
+	return &Input{Name: p.Name, Group: p.Group.ID, point: p}
 }
 
 // BatchInput is the Input of an event triggered by a batch: the batch's

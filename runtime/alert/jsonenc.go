@@ -26,7 +26,7 @@ func appendString(dst []byte, s string) []byte {
 	for i := 0; i < len(s); {
 		b := s[i]
 		if b < utf8.RuneSelf {
-			if b >= 0x20 && b != '"' && b != '\\' && b != '<' && b != '>' && b != '&' {
+			if jsonSafe[b] {
 				i++
 				continue
 			}
@@ -70,6 +70,21 @@ func appendString(dst []byte, s string) []byte {
 	}
 	dst = append(dst, s[start:]...)
 	return append(dst, '"')
+}
+
+// jsonSafe marks the ASCII bytes that appendString copies as they are.
+var jsonSafe [256]bool
+
+func init() {
+	for c := range jsonSafe {
+		jsonSafe[c] = isJSONSafe(byte(c))
+	}
+}
+
+// isJSONSafe reports whether appendString copies the byte c as it is when
+// it is a whole character.
+func isJSONSafe(c byte) bool {
+	return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 }
 
 // appendFloat appends f as encoding/json formats a float64: the shortest
@@ -120,7 +135,11 @@ func appendTime(dst []byte, t time.Time) ([]byte, error) {
 		return nil, &json.MarshalerError{Type: timeType, Err: errTimeRange}
 	}
 	dst = append(dst, '"')
-	dst = t.AppendFormat(dst, time.RFC3339Nano)
+	if t.Location() == time.UTC {
+		dst = appendUTC(dst, t)
+	} else {
+		dst = t.AppendFormat(dst, time.RFC3339Nano)
+	}
 	return append(dst, '"'), nil
 }
 

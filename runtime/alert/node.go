@@ -1,7 +1,10 @@
 package alert
 
 import (
+	"io"
 	"time"
+
+	"github.com/tickc/tickc/runtime/pipeline"
 )
 
 // Node is the runtime of one alert node: configuration, templates,
@@ -19,6 +22,8 @@ type Node struct {
 	Handlers []Handler
 	// HandlerError, if set, is called with each error a handler returns.
 	HandlerError func(h Handler, err error)
+
+	cache renderCache // the last default id and messages
 }
 
 // NewNode validates cfg and returns a node. With at least one handler the
@@ -65,6 +70,10 @@ type Input struct {
 	Fields map[string]interface{}
 	// Series is the event data: PointSeries or BatchSeries.
 	Series Series
+
+	// point is the stream point of an input made by PointInput, which
+	// leaves Tags, Fields and Series to be made from it when needed.
+	point *pipeline.Point
 }
 
 // Fire turns an event decided by State.Update or State.UpdateBatch into
@@ -75,6 +84,12 @@ type Input struct {
 //
 // A template error is returned as is; Kapacitor stops the task on it.
 func (n *Node) Fire(ev Event, in *Input) (*Data, error) {
+	if in.point != nil {
+		if d, ok := n.firePoint(ev, in); ok {
+			return n.publish(d), nil
+		}
+		in.materialize()
+	}
 	t := n.Templates
 	id, err := t.RenderID(in.Name, in.Group, in.Tags)
 	if err != nil {
@@ -98,7 +113,13 @@ func (n *Node) Fire(ev Event, in *Input) (*Data, error) {
 		Tags:        in.Tags,
 		Fields:      in.Fields,
 	}
-	n.Stats.Record(ev.Level)
+	return n.publish(d), nil
+}
+
+// publish counts the event, collects it in the topic and runs the
+// handlers.
+func (n *Node) publish(d *Data) *Data {
+	n.Stats.Record(d.Level)
 	if n.Topic != nil {
 		n.Topic.Collect(d)
 		for _, h := range n.Handlers {
@@ -107,5 +128,19 @@ func (n *Node) Fire(ev Event, in *Input) (*Data, error) {
 			}
 		}
 	}
-	return d, nil
+	return d
+}
+
+// Close releases what the node's handlers hold (the .log() handler keeps
+// its file open) and returns the first error.
+func (n *Node) Close() error {
+	var first error
+	for _, h := range n.Handlers {
+		if c, ok := h.(io.Closer); ok {
+			if err := c.Close(); err != nil && first == nil {
+				first = err
+			}
+		}
+	}
+	return first
 }

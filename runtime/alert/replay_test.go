@@ -420,6 +420,9 @@ func (w *window) add(p tpoint, every time.Duration) (out []tpoint, tmax time.Tim
 // check compares the alert log (and POSTs) with the recording.
 func (h *harness) check() {
 	h.t.Helper()
+	if err := Flush(); err != nil {
+		h.t.Fatal(err)
+	}
 	b, err := os.ReadFile(h.logPath)
 	if err != nil && !os.IsNotExist(err) {
 		h.t.Fatal(err)

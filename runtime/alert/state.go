@@ -178,7 +178,9 @@ func (s *State) addEvent(cfg *Config, t time.Time, level Level) {
 		s.history = make([]Level, cfg.historySize())
 	}
 	s.changed = s.history[s.idx] != level
-	s.idx = (s.idx + 1) % len(s.history)
+	if s.idx++; s.idx == len(s.history) {
+		s.idx = 0
+	}
 	s.history[s.idx] = level
 	if cfg.Flapping {
 		p := s.percentChange()

@@ -113,6 +113,11 @@ func TestLogHandler(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Lines of events in quick succession are written together, at the
+	// latest when the handlers are flushed.
+	if err := Flush(); err != nil {
+		t.Fatal(err)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
@@ -126,13 +131,42 @@ func TestLogHandler(t *testing.T) {
 	if fi.Mode().Perm()&^0600 != 0 {
 		t.Fatalf("file mode %v", fi.Mode())
 	}
-	// The file is reopened for each event: a removed log is recreated.
+	// As with Kapacitor's open per event, a removed log is recreated and a
+	// rotated one is followed.
 	os.Remove(path)
 	if err := h.Handle(d1); err != nil {
 		t.Fatal(err)
 	}
+	if err := h.Flush(); err != nil {
+		t.Fatal(err)
+	}
 	if b, _ := os.ReadFile(path); string(b) != string(j1) {
 		t.Fatalf("recreated log %q", b)
+	}
+	if err := os.Rename(path, path+".1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Handle(d2); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(j2) {
+		t.Fatalf("log after rotation %q", b)
+	}
+	if b, _ := os.ReadFile(path + ".1"); string(b) != string(j1) {
+		t.Fatalf("rotated log %q", b)
+	}
+	// After Close, the next event opens the file again.
+	if err := h.Handle(d1); err != nil {
+		t.Fatal(err)
+	}
+	if err := h.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(path); string(b) != string(j2)+string(j1) {
+		t.Fatalf("log after reopening %q", b)
 	}
 
 	if _, err := NewLogHandler("relative.log", 0); err == nil {

@@ -2,6 +2,7 @@ package lineprotocol
 
 import (
 	"bytes"
+	"reflect"
 	"testing"
 )
 
@@ -21,9 +22,40 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("body %q: bad line numbers in %v", body, errs)
 			}
 		}
+		// Each line parsed on its own with ResetLine, as replays do, gives
+		// what the line gives in the body.
+		if bytes.IndexByte(body, '\n') < 0 {
+			checkResetLine(t, body)
+		}
 		// CRLF is accepted on purpose, so InfluxDB is no oracle for '\r'.
 		if bytes.IndexByte(body, '\r') < 0 {
 			compareWithOracle(t, body)
 		}
 	})
+}
+
+// checkResetLine checks that ResetLine parses a line as Reset does.
+func checkResetLine(t *testing.T, line []byte) {
+	t.Helper()
+	want, wantErrs := ourParse(t, line, Nanosecond)
+	var p Parser
+	p.ResetLine([]byte("x v=1 1"), Second, oracleNow) // a parser in use
+	p.Next()
+	p.ResetLine(line, Nanosecond, oracleNow)
+	var got []point
+	for p.Next() {
+		got = append(got, toPoint(t, &p))
+	}
+	if !reflect.DeepEqual(got, want) || !reflect.DeepEqual(p.Errors(), wantErrs) && len(wantErrs)+len(p.Errors()) > 0 {
+		t.Fatalf("line %q: ResetLine gives %v %v, Reset %v %v", line, got, p.Errors(), want, wantErrs)
+	}
+}
+
+// ResetLine agrees with Reset on every line of the oracle cases.
+func TestResetLine(t *testing.T) {
+	for _, c := range oracleCases {
+		for _, line := range bytes.Split([]byte(c), []byte{'\n'}) {
+			checkResetLine(t, line)
+		}
+	}
 }

@@ -91,6 +91,9 @@ type Parser struct {
 	minTS     int64 // the range of timestamps, in units of precision,
 	maxTS     int64 // that InfluxDB accepts
 	now       int64 // time of points without a timestamp
+	nowIn     int64 // the now given to Reset, before truncation
+	ready     bool  // minTS, maxTS and now are those of precision and nowIn
+	oneLine   bool  // the body has no newline (ResetLine)
 	errs      []Error
 
 	// The current point.
@@ -112,12 +115,27 @@ func (p *Parser) Reset(body []byte, precision Precision, now time.Time) {
 	p.pos = 0
 	p.quote = -1
 	p.line = 1
-	p.precision = precision
-	// Division truncates towards zero, so these bounds are exact and
-	// scaling a timestamp within them cannot overflow.
-	p.minTS, p.maxTS = minTime/int64(precision), maxTime/int64(precision)
-	p.now = floorTo(now.UnixNano(), int64(precision))
+	p.oneLine = false
 	p.errs = p.errs[:0]
+	// Replays reset the parser for every line, mostly with the same
+	// precision and now: the divisions are done once.
+	if nowIn := now.UnixNano(); !p.ready || precision != p.precision || nowIn != p.nowIn {
+		p.precision = precision
+		// Division truncates towards zero, so these bounds are exact and
+		// scaling a timestamp within them cannot overflow.
+		p.minTS, p.maxTS = minTime/int64(precision), maxTime/int64(precision)
+		p.nowIn = nowIn
+		p.now = floorTo(nowIn, int64(precision))
+		p.ready = true
+	}
+}
+
+// ResetLine is Reset for a body that is one line, without a newline, as a
+// file read line by line gives them. It saves looking for the end of the
+// line.
+func (p *Parser) ResetLine(line []byte, precision Precision, now time.Time) {
+	p.Reset(line, precision, now)
+	p.oneLine = true
 }
 
 // Next advances to the next point and reports whether there is one. Lines
@@ -125,7 +143,10 @@ func (p *Parser) Reset(body []byte, precision Precision, now time.Time) {
 func (p *Parser) Next() bool {
 	for p.pos < len(p.body) {
 		start := p.pos
-		end, newlines := p.lineEnd(start)
+		end, newlines := len(p.body), 0
+		if !p.oneLine {
+			end, newlines = p.lineEnd(start)
+		}
 		lineNo := p.line
 		p.line += newlines + 1
 		p.pos = end + 1

@@ -98,14 +98,15 @@ func (p *Point) SetField(key string, v Value) {
 	p.Fields[i] = Field{Key: key, Value: v}
 }
 
-// DeleteField removes a field if present.
-func (p *Point) DeleteField(key string) {
+// DeleteField removes a field and reports whether it was present.
+func (p *Point) DeleteField(key string) bool {
 	for i := range p.Fields {
 		if p.Fields[i].Key == key {
 			p.Fields = append(p.Fields[:i], p.Fields[i+1:]...)
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // SetTag sets or adds a tag, keeping Tags sorted.
@@ -125,14 +126,15 @@ func setTag(tags []Tag, key, value string) []Tag {
 	return tags
 }
 
-// DeleteTag removes a tag if present.
-func (p *Point) DeleteTag(key string) {
+// DeleteTag removes a tag and reports whether it was present.
+func (p *Point) DeleteTag(key string) bool {
 	for i := range p.Tags {
 		if p.Tags[i].Key == key {
 			p.Tags = append(p.Tags[:i], p.Tags[i+1:]...)
-			return
+			return true
 		}
 	}
+	return false
 }
 
 // Clone returns a copy of p that does not share its slices.

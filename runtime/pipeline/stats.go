@@ -18,6 +18,7 @@ type NodeStats struct {
 	execNanos   atomic.Int64
 	execCount   atomic.Int64
 	cardinality atomic.Int64
+	seen        []bool // groups seen, by Group.Index (see Saw)
 }
 
 // Counter is a named node statistic.
@@ -71,3 +72,16 @@ func (s *NodeStats) AvgExec() time.Duration {
 // SetCounter sets the node-specific counter called name; it fits
 // alert.Stats.Each so an alert node's counters can be copied after an event.
 func (s *NodeStats) SetCounter(name string, value int64) { s.Counter(name).Store(value) }
+
+// Saw records that a message of group g passed through a node that keeps no
+// per-group state, for its working_cardinality: Kapacitor counts the groups
+// every grouped node has seen.
+func (s *NodeStats) Saw(g *Group) {
+	if g.Index >= len(s.seen) {
+		s.seen = append(s.seen, make([]bool, g.Index+1-len(s.seen))...)
+	}
+	if !s.seen[g.Index] {
+		s.seen[g.Index] = true
+		s.cardinality.Add(1)
+	}
+}

@@ -80,7 +80,8 @@ func NewReader(r io.Reader, precision lineprotocol.Precision) (*Reader, error) {
 		precision = lineprotocol.Nanosecond
 	}
 	lines := bufio.NewScanner(br)
-	lines.Buffer(nil, maxLine)
+	// Large reads: a Scanner starts with 4 KiB and only grows for long lines.
+	lines.Buffer(make([]byte, 256<<10), maxLine)
 	return &Reader{lines: lines, format: format, precision: precision}, nil
 }
 

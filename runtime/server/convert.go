@@ -1,6 +1,8 @@
 package server
 
 import (
+	"encoding/binary"
+
 	"github.com/tickc/tickc/runtime/lineprotocol"
 	"github.com/tickc/tickc/runtime/pipeline"
 )
@@ -27,7 +29,11 @@ type Converter struct {
 	fields  []pipeline.Field
 	name    string // the previous measurement
 	strings map[string]string
+	recent  [1 << recentBits]string // a cache in front of strings
 }
+
+// recentBits is the log2 of the size of Converter.recent.
+const recentBits = 10
 
 // Point converts the parser's current point.
 //
@@ -62,18 +68,20 @@ func (c *Converter) Point(lp *lineprotocol.Parser) *pipeline.Point {
 		if string(f.Key) != key {
 			key = c.intern(f.Key)
 		}
-		v := pipeline.Value{}
+		// Filled in place: building a Field and copying it costs more.
+		c.fields = append(c.fields, pipeline.Field{})
+		pf := &c.fields[len(c.fields)-1]
+		pf.Key = key
 		switch f.Kind {
 		case lineprotocol.Float:
-			v = pipeline.Value{Kind: pipeline.Float, F: f.Float}
+			pf.Value.Kind, pf.Value.F = pipeline.Float, f.Float
 		case lineprotocol.Int:
-			v = pipeline.Value{Kind: pipeline.Int, I: f.Int}
+			pf.Value.Kind, pf.Value.I = pipeline.Int, f.Int
 		case lineprotocol.String:
-			v = pipeline.Value{Kind: pipeline.String, S: c.intern(f.Str)}
+			pf.Value.Kind, pf.Value.S = pipeline.String, c.intern(f.Str)
 		case lineprotocol.Bool:
-			v = pipeline.Value{Kind: pipeline.Bool, B: f.Bool}
+			pf.Value.Kind, pf.Value.B = pipeline.Bool, f.Bool
 		}
-		c.fields = append(c.fields, pipeline.Field{Key: key, Value: v})
 	}
 	name := c.name
 	if string(lp.Measurement()) != name {
@@ -99,13 +107,35 @@ func (c *Converter) intern(b []byte) string {
 	if len(b) > maxInternSize {
 		return string(b)
 	}
-	if s, ok := c.strings[string(b)]; ok { // the lookup does not allocate
-		return s
+	// A direct-mapped cache of recent strings answers most lookups for
+	// less than the map, whose probing costs more than hashing.
+	slot := &c.recent[recentSlot(b)]
+	if *slot == string(b) {
+		return *slot
 	}
-	if c.strings == nil || len(c.strings) >= maxInterned {
-		c.strings = make(map[string]string, 256)
+	s, ok := c.strings[string(b)] // the lookup does not allocate
+	if !ok {
+		if c.strings == nil || len(c.strings) >= maxInterned {
+			c.strings = make(map[string]string, 256)
+		}
+		s = string(b)
+		c.strings[s] = s
 	}
-	s := string(b)
-	c.strings[s] = s
+	*slot = s
 	return s
+}
+
+// recentSlot hashes the last (up to) eight bytes of b, where the values of
+// a tag mostly differ (host01, host02), and its length.
+func recentSlot(b []byte) uint {
+	var x uint64
+	if n := len(b); n >= 8 {
+		x = binary.LittleEndian.Uint64(b[n-8:])
+	} else {
+		for _, c := range b {
+			x = x<<8 | uint64(c)
+		}
+	}
+	x ^= uint64(len(b)) << 59
+	return uint(x * 0x9E3779B97F4A7C15 >> (64 - recentBits))
 }

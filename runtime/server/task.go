@@ -7,6 +7,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/tickc/tickc/runtime/alert"
 	"github.com/tickc/tickc/runtime/lineprotocol"
 	"github.com/tickc/tickc/runtime/pipeline"
 )
@@ -32,6 +33,7 @@ type Task struct {
 	conv   Converter
 	tap    func(db, rp string, lp *lineprotocol.Parser)
 	closed bool
+	batch  Batch // of DeliverBatch
 
 	received atomic.Int64 // points of the task's DBRPs: the source node's "collected"
 	ignored  atomic.Int64 // points of other DBRPs
@@ -103,14 +105,60 @@ func (t *Task) Deliver(db, rp string, p *pipeline.Point) bool {
 	if t.closed {
 		return false
 	}
+	t.received.Add(1)
 	t.deliver(db, rp, p)
 	return true
 }
 
-// deliver runs with t.mu held. It sets where the point was written.
+// DeliverBatch calls fill with a Batch that delivers points as Deliver
+// does, and holds the task's lock while fill runs, so that a caller feeding
+// many points in a row (a replay) does not lock for each. fill should
+// return after a bounded number of points: HTTPOut and Close wait
+// meanwhile.
+func (t *Task) DeliverBatch(fill func(b *Batch)) {
+	t.mu.Lock()
+	b := &t.batch
+	*b = Batch{t: t}
+	fill(b)
+	received, ignored := b.received, b.ignored
+	b.t = nil
+	t.mu.Unlock()
+	t.received.Add(received)
+	t.ignored.Add(ignored)
+}
+
+// A Batch delivers points to a task while DeliverBatch holds its lock.
+type Batch struct {
+	t                 *Task
+	lastDB, lastRP    string
+	matches, known    bool
+	received, ignored int64
+}
+
+// Deliver passes one point written to db and rp to the instance, if the
+// task reads that db and rp, and reports whether it did, as Task.Deliver.
+func (b *Batch) Deliver(db, rp string, p *pipeline.Point) bool {
+	t := b.t
+	if !b.known || db != b.lastDB || rp != b.lastRP {
+		b.lastDB, b.lastRP, b.known = db, rp, true
+		b.matches = t.streams() && t.Matches(db, rp)
+	}
+	if t.closed {
+		return false
+	}
+	if !b.matches {
+		b.ignored++
+		return false
+	}
+	b.received++
+	t.deliver(db, rp, p)
+	return true
+}
+
+// deliver runs with t.mu held. It sets where the point was written. The
+// caller counts it in t.received.
 func (t *Task) deliver(db, rp string, p *pipeline.Point) {
 	p.DB, p.RP = db, t.rp(rp)
-	t.received.Add(1)
 	t.Instance.Point(p)
 }
 
@@ -152,6 +200,11 @@ func (t *Task) Write(db, rp string, body []byte, precision lineprotocol.Precisio
 		res.First = errs[0]
 	}
 	t.mu.Unlock()
+	t.received.Add(int64(res.Points))
+	// The alerts of the write are in their log files before it is
+	// answered. (Log handlers collect the lines of events in quick
+	// succession; see alert.LogHandler.)
+	alert.Flush()
 	t.ignored.Add(int64(res.Ignored))
 	t.rejected.Add(int64(res.Bad))
 	return res
@@ -216,5 +269,9 @@ func (t *Task) Close() error {
 	t.closed = true
 	close(t.stop)
 	<-t.done
-	return t.Instance.Close()
+	err := t.Instance.Close()
+	if ferr := alert.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }

@@ -29,7 +29,7 @@ type pointSource struct {
 // database and retention policy it was written to.
 func (s *pointSource) next() (db, rp string, p *pipeline.Point, ok bool) {
 	for s.r.Next() {
-		s.parser.Reset(s.r.Point(), s.r.Precision(), s.now)
+		s.parser.ResetLine(s.r.Point(), s.r.Precision(), s.now) // a line: no newline
 		if !s.parser.Next() {
 			for _, e := range s.parser.Errors() {
 				e.Line = s.r.Line()

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/lineprotocol"
+	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/recording"
 	"github.com/tickc/tickc/runtime/server"
 	"github.com/urfave/cli/v2"
@@ -203,35 +204,72 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 // them as o says.
 func feed(ctx context.Context, task *server.Task, src *pointSource, o replayOptions, start time.Time, stats *replayStats, bar *progress) error {
 	var first, shift int64
-	for i := 0; ; i++ {
-		db, rp, p, ok := src.next()
+	i := 0
+	// next returns the next point, its time shifted as o says.
+	next := func() (db, rp string, p *pipeline.Point, ok bool) {
+		db, rp, p, ok = src.next()
 		if !ok {
-			break
+			return
 		}
 		if i == 0 {
 			first = p.Time
 			shift = start.UnixNano() - first // Kapacitor: the first point happens now
 		}
-		if o.realClock {
-			if wait := time.Duration(p.Time-first) - time.Since(start); wait > 0 {
+		i++
+		if !o.recTime {
+			p.Time += shift
+		}
+		return
+	}
+	count := func(delivered bool) {
+		if delivered {
+			stats.points++
+		} else {
+			stats.skipped++
+		}
+	}
+	if o.realClock {
+		for {
+			db, rp, p, ok := next()
+			if !ok {
+				break
+			}
+			at := p.Time
+			if !o.recTime {
+				at -= shift
+			}
+			if wait := time.Duration(at-first) - time.Since(start); wait > 0 {
 				select {
 				case <-ctx.Done():
 					return ctx.Err()
 				case <-time.After(wait):
 				}
 			}
-		} else if i%1024 == 0 && ctx.Err() != nil {
-			return ctx.Err()
+			count(task.Deliver(db, rp, p))
+			bar.points.Store(stats.points)
 		}
-		if !o.recTime {
-			p.Time += shift
+	} else {
+		// As fast as the task takes them: in batches, each under one
+		// acquisition of the task's lock.
+		const batch = 1024
+		done := false
+		fill := func(b *server.Batch) {
+			for range batch {
+				db, rp, p, ok := next()
+				if !ok {
+					done = true
+					return
+				}
+				count(b.Deliver(db, rp, p))
+			}
 		}
-		if task.Deliver(db, rp, p) {
-			stats.points++
-		} else {
-			stats.skipped++
+		for !done {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			task.DeliverBatch(fill)
+			bar.points.Store(stats.points)
 		}
-		bar.points.Store(stats.points)
 	}
 	if err := src.err(); err != nil {
 		return fmt.Errorf("%s: %w", o.path, err)

@@ -230,5 +230,6 @@ func (x *alert2Tester) Reset(l alert.Level) (bool, error) {
 
 // http_out3 is |httpOut() (task.tick:20).
 func (t *task) http_out3(p *pipeline.Point) {
+	t.stats[3].Saw(p.Group)
 	t.http_out3Cache.SetPoint(p)
 }

@@ -155,6 +155,7 @@ func (t *task) from1(p *pipeline.Point) {
 
 // eval2 is |eval() (task.tick:12).
 func (t *task) eval2(p *pipeline.Point) {
+	t.stats[2].Saw(p.Group)
 	r_used, err := t.eval2Expr0(p)
 	if err != nil {
 		t.errs.Report(2, err)
@@ -172,15 +173,11 @@ func (t *task) eval2Expr0(p *pipeline.Point) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	v2, err := pipeline.Arith(pipeline.Sub, pipeline.FloatValue(100.0), v1)
+	v2, err := pipeline.AsFloat(v1, "right operand of -")
 	if err != nil {
 		return 0, err
 	}
-	v3, err := pipeline.AsFloat(v2, "lambda result")
-	if err != nil {
-		return 0, err
-	}
-	return v3, nil
+	return (100.0 - v2), nil
 }
 
 // groupby3 is |groupBy() (task.tick:14).
@@ -204,6 +201,7 @@ func (t *task) window4Out(b *pipeline.Batch) {
 
 // percentile5 is |percentile() (task.tick:19).
 func (t *task) percentile5(b *pipeline.Batch) {
+	t.stats[5].Saw(b.Group)
 	c := &t.percentile5Col
 	if err := c.Load(b, "used"); err != nil {
 		t.errs.Report(5, err)
@@ -227,10 +225,8 @@ func (t *task) percentile5(b *pipeline.Batch) {
 	case pipeline.Missing:
 		return
 	default:
-		{
-			t.errs.Report(5, fmt.Errorf("cannot compute percentile of %s field \"used\"", c.Kind))
-			return
-		}
+		t.errs.Report(5, fmt.Errorf("cannot compute percentile of %s field \"used\"", c.Kind))
+		return
 	}
 	sel := &b.Points[c.Index[i]]
 	p.Name, p.Time, p.Group = b.Name, b.TMax, b.Group

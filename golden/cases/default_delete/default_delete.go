@@ -72,7 +72,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "fields_defaulted", "tags_defaulted"), pipeline.NewNodeStats(1, "fields_deleted", "tags_deleted"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "default2", "delete3", "groupby4", "http_out5", "alert6"}, t.stats)
 	var err error
@@ -137,14 +137,18 @@ func (t *task) from1(p *pipeline.Point) {
 
 // default2 is |default() (task.tick:9).
 func (t *task) default2(p *pipeline.Point) {
+	t.stats[2].Saw(p.Group)
 	if _, ok := p.Field("usage_system"); !ok {
 		p.SetField("usage_system", pipeline.FloatValue(0.0))
+		t.stats[2].Counter("fields_defaulted").Add(1)
 	}
 	if _, ok := p.Field("usage_steal"); !ok {
 		p.SetField("usage_steal", pipeline.FloatValue(-1.0))
+		t.stats[2].Counter("fields_defaulted").Add(1)
 	}
 	if v, _ := p.Tag("service"); v == "" {
 		p.SetTag("service", "unknown")
+		t.stats[2].Counter("tags_defaulted").Add(1)
 	}
 	t.stats[2].Out[0].Add(1)
 	t.delete3(p)
@@ -152,8 +156,13 @@ func (t *task) default2(p *pipeline.Point) {
 
 // delete3 is |delete() (task.tick:13).
 func (t *task) delete3(p *pipeline.Point) {
-	p.DeleteField("usage_user")
-	p.DeleteTag("cpu")
+	t.stats[3].Saw(p.Group)
+	if p.DeleteField("usage_user") {
+		t.stats[3].Counter("fields_deleted").Add(1)
+	}
+	if p.DeleteTag("cpu") {
+		t.stats[3].Counter("tags_deleted").Add(1)
+	}
 	t.stats[3].Out[0].Add(1)
 	t.groupby4(p)
 }
@@ -167,6 +176,7 @@ func (t *task) groupby4(p *pipeline.Point) {
 
 // http_out5 is |httpOut() (task.tick:17).
 func (t *task) http_out5(p *pipeline.Point) {
+	t.stats[5].Saw(p.Group)
 	t.http_out5Cache.SetPoint(p)
 	t.stats[5].Out[0].Add(1)
 	t.alert6(p)

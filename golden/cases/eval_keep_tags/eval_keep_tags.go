@@ -135,6 +135,7 @@ func (t *task) from1(p *pipeline.Point) {
 
 // eval2 is |eval() (task.tick:8).
 func (t *task) eval2(p *pipeline.Point) {
+	t.stats[2].Saw(p.Group)
 	r_used, err := t.eval2Expr0(p)
 	if err != nil {
 		t.errs.Report(2, err)
@@ -229,6 +230,7 @@ func (t *task) groupby3(p *pipeline.Point) {
 
 // http_out4 is |httpOut() (task.tick:13).
 func (t *task) http_out4(p *pipeline.Point) {
+	t.stats[4].Saw(p.Group)
 	t.http_out4Cache.SetPoint(p)
 	t.stats[4].Out[0].Add(1)
 	t.alert5(p)

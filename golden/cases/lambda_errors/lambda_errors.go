@@ -47,7 +47,7 @@ var program = pipeline.Program{
 }
 
 // script is the TICKscript this program was compiled from.
-const script = "// Lambda errors at run time drop the point in eval and where: a string\n// field in arithmetic, an int field mixed with a float, a missing field.\n// In an alert level lambda an error only makes that level's test false.\n// The errors show in the node statistics.\ndbrp \"telegraf\".\"autogen\"\n\nstream\n    |from()\n        .measurement('cpu')\n    |eval(lambda: 100.0 - \"usage_idle\")\n        .as('used')\n    |where(lambda: \"load\" >= 0.0)\n    |groupBy('host')\n    |alert()\n        .id('{{ index .Tags \"host\" }}')\n        .message('{{ .ID }} {{ .Level }} used={{ index .Fields \"used\" }}')\n        .details('')\n        .warn(lambda: \"used\" > 40.0)\n        .crit(lambda: \"temp\" > 90.0)\n        .log('ALERTLOG')\n    |httpOut('out')\n"
+const script = "// Lambda errors at run time drop the point in eval and where: a string\n// field in arithmetic, an int field mixed with a float, a missing field.\n// In an alert level lambda an error only makes that level's test false.\n// The errors show in the node statistics.\ndbrp \"telegraf\".\"autogen\"\n\nstream\n    |from()\n        .measurement('cpu')\n    |eval(lambda: 100.0 - \"usage_idle\")\n        .as('used')\n        .keep()\n    |where(lambda: \"load\" >= 0.0)\n    |groupBy('host')\n    |alert()\n        .id('{{ index .Tags \"host\" }}')\n        .message('{{ .ID }} {{ .Level }} used={{ index .Fields \"used\" }}')\n        .details('')\n        .warn(lambda: \"used\" > 40.0)\n        .crit(lambda: \"temp\" > 90.0)\n        .log('ALERTLOG')\n    |httpOut('out')\n"
 
 func main() {
 	taskcli.Main(&program)
@@ -60,7 +60,7 @@ type task struct {
 	groups *pipeline.Groups
 	stats  []*pipeline.NodeStats
 	errs   *pipeline.ErrorLog
-	// alert5: |alert() (task.tick:14)
+	// alert5: |alert() (task.tick:15)
 	alert5Node     *alert.Node
 	alert5Tester   alert5Tester
 	alert5Groups   pipeline.PerGroup[alert5Group]
@@ -137,12 +137,12 @@ func (t *task) from1(p *pipeline.Point) {
 
 // eval2 is |eval() (task.tick:10).
 func (t *task) eval2(p *pipeline.Point) {
+	t.stats[2].Saw(p.Group)
 	r_used, err := t.eval2Expr0(p)
 	if err != nil {
 		t.errs.Report(2, err)
 		return
 	}
-	p.Fields = p.Fields[:0]
 	p.SetField("used", pipeline.FloatValue(r_used))
 	t.stats[2].Out[0].Add(1)
 	t.where3(p)
@@ -154,19 +154,16 @@ func (t *task) eval2Expr0(p *pipeline.Point) (float64, error) {
 	if err != nil {
 		return 0, err
 	}
-	v2, err := pipeline.Arith(pipeline.Sub, pipeline.FloatValue(100.0), v1)
+	v2, err := pipeline.AsFloat(v1, "right operand of -")
 	if err != nil {
 		return 0, err
 	}
-	v3, err := pipeline.AsFloat(v2, "lambda result")
-	if err != nil {
-		return 0, err
-	}
-	return v3, nil
+	return (100.0 - v2), nil
 }
 
-// where3 is |where() (task.tick:12).
+// where3 is |where() (task.tick:13).
 func (t *task) where3(p *pipeline.Point) {
+	t.stats[3].Saw(p.Group)
 	if ok, err := t.where3Where(p); err != nil {
 		t.errs.Report(3, err)
 		return
@@ -177,7 +174,7 @@ func (t *task) where3(p *pipeline.Point) {
 	t.groupby4(p)
 }
 
-// where3Where is lambda: "load" >= 0.0 (task.tick:12).
+// where3Where is lambda: "load" >= 0.0 (task.tick:13).
 func (t *task) where3Where(p *pipeline.Point) (bool, error) {
 	v1, err := pipeline.Ref(p, "load")
 	if err != nil {
@@ -196,7 +193,7 @@ func (t *task) where3Where(p *pipeline.Point) (bool, error) {
 	return v2, nil
 }
 
-// groupby4 is |groupBy() (task.tick:13).
+// groupby4 is |groupBy() (task.tick:14).
 func (t *task) groupby4(p *pipeline.Point) {
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[4].Out[0].Add(1)
@@ -208,7 +205,7 @@ type alert5Group struct {
 	state alert.State
 }
 
-// alert5 is |alert() (task.tick:14).
+// alert5 is |alert() (task.tick:15).
 func (t *task) alert5(p *pipeline.Point) {
 	g, isNew := t.alert5Groups.Get(p.Group)
 	if isNew {
@@ -233,7 +230,7 @@ func (t *task) alert5(p *pipeline.Point) {
 	t.http_out6(p)
 }
 
-// alert5Crit is lambda: "temp" > 90.0 (task.tick:14).
+// alert5Crit is lambda: "temp" > 90.0 (task.tick:15).
 func (t *task) alert5Crit(p *pipeline.Point, g *alert5Group) (bool, error) {
 	v1, err := pipeline.Ref(p, "temp")
 	if err != nil {
@@ -252,7 +249,7 @@ func (t *task) alert5Crit(p *pipeline.Point, g *alert5Group) (bool, error) {
 	return v2, nil
 }
 
-// alert5Warn is lambda: "used" > 40.0 (task.tick:14).
+// alert5Warn is lambda: "used" > 40.0 (task.tick:15).
 func (t *task) alert5Warn(p *pipeline.Point, g *alert5Group) (bool, error) {
 	v1, err := pipeline.Ref(p, "used")
 	if err != nil {
@@ -295,7 +292,8 @@ func (x *alert5Tester) Reset(l alert.Level) (bool, error) {
 	return false, nil
 }
 
-// http_out6 is |httpOut() (task.tick:21).
+// http_out6 is |httpOut() (task.tick:22).
 func (t *task) http_out6(p *pipeline.Point) {
+	t.stats[6].Saw(p.Group)
 	t.http_out6Cache.SetPoint(p)
 }

@@ -163,6 +163,7 @@ func (t *task) from1Where(p *pipeline.Point) (bool, error) {
 
 // where2 is |where() (task.tick:12).
 func (t *task) where2(p *pipeline.Point) {
+	t.stats[2].Saw(p.Group)
 	if ok, err := t.where2Where(p); err != nil {
 		t.errs.Report(2, err)
 		return
@@ -200,6 +201,7 @@ func (t *task) where2Where(p *pipeline.Point) (bool, error) {
 
 // eval3 is |eval() (task.tick:13).
 func (t *task) eval3(p *pipeline.Point) {
+	t.stats[3].Saw(p.Group)
 	r_HOST, err := t.eval3Expr0(p)
 	if err != nil {
 		t.errs.Report(3, err)
@@ -274,7 +276,7 @@ func (t *task) eval3Expr3(p *pipeline.Point, r_HOST string, r_region_u string, r
 	if err != nil {
 		return "", err
 	}
-	v2, err := pipeline.Arith(pipeline.Add, v1, pipeline.StringValue("@"))
+	v2, err := pipeline.AsString(v1, "left operand of +")
 	if err != nil {
 		return "", err
 	}
@@ -282,15 +284,11 @@ func (t *task) eval3Expr3(p *pipeline.Point, r_HOST string, r_region_u string, r
 	if err != nil {
 		return "", err
 	}
-	v4, err := pipeline.Arith(pipeline.Add, v2, v3)
+	v4, err := pipeline.AsString(v3, "right operand of +")
 	if err != nil {
 		return "", err
 	}
-	v5, err := pipeline.AsString(v4, "lambda result")
-	if err != nil {
-		return "", err
-	}
-	return v5, nil
+	return ((v2 + "@") + v4), nil
 }
 
 // alert4Group holds alert4's state for one group.

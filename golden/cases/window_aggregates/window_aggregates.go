@@ -195,6 +195,7 @@ func (t *task) window2Out(b *pipeline.Batch) {
 
 // mean3 is |mean() (task.tick:15).
 func (t *task) mean3(b *pipeline.Batch) {
+	t.stats[9].Saw(b.Group)
 	c := &t.mean3Col
 	if err := c.Load(b, "usage_idle"); err != nil {
 		t.errs.Report(9, err)
@@ -210,10 +211,8 @@ func (t *task) mean3(b *pipeline.Batch) {
 	case pipeline.Missing:
 		return
 	default:
-		{
-			t.errs.Report(9, fmt.Errorf("cannot compute mean of %s field \"usage_idle\"", c.Kind))
-			return
-		}
+		t.errs.Report(9, fmt.Errorf("cannot compute mean of %s field \"usage_idle\"", c.Kind))
+		return
 	}
 	p.Name, p.Time, p.Group = b.Name, b.TMax, b.Group
 	p.Tags = append(p.Tags[:0], b.Tags...)
@@ -227,6 +226,7 @@ func (t *task) mean3(b *pipeline.Batch) {
 
 // http_out4 is |httpOut() (task.tick:16).
 func (t *task) http_out4(p *pipeline.Point) {
+	t.stats[10].Saw(p.Group)
 	t.http_out4Cache.SetPoint(p)
 	t.stats[10].Out[0].Add(1)
 	t.alert5(p)
@@ -303,6 +303,7 @@ func (x *alert5Tester) Reset(l alert.Level) (bool, error) {
 
 // count6 is |count() (task.tick:25).
 func (t *task) count6(b *pipeline.Batch) {
+	t.stats[7].Saw(b.Group)
 	c := &t.count6Col
 	if err := c.Load(b, "usage_idle"); err != nil {
 		t.errs.Report(7, err)
@@ -322,10 +323,8 @@ func (t *task) count6(b *pipeline.Batch) {
 	case pipeline.Missing:
 		v = pipeline.IntValue(0)
 	default:
-		{
-			t.errs.Report(7, fmt.Errorf("cannot compute count of %s field \"usage_idle\"", c.Kind))
-			return
-		}
+		t.errs.Report(7, fmt.Errorf("cannot compute count of %s field \"usage_idle\"", c.Kind))
+		return
 	}
 	p.Name, p.Time, p.Group = b.Name, b.TMax, b.Group
 	p.Tags = append(p.Tags[:0], b.Tags...)
@@ -339,11 +338,13 @@ func (t *task) count6(b *pipeline.Batch) {
 
 // http_out7 is |httpOut() (task.tick:26).
 func (t *task) http_out7(p *pipeline.Point) {
+	t.stats[8].Saw(p.Group)
 	t.http_out7Cache.SetPoint(p)
 }
 
 // max8 is |max() (task.tick:29).
 func (t *task) max8(b *pipeline.Batch) {
+	t.stats[5].Saw(b.Group)
 	c := &t.max8Col
 	if err := c.Load(b, "usage_user"); err != nil {
 		t.errs.Report(5, err)
@@ -359,10 +360,8 @@ func (t *task) max8(b *pipeline.Batch) {
 	case pipeline.Missing:
 		return
 	default:
-		{
-			t.errs.Report(5, fmt.Errorf("cannot compute max of %s field \"usage_user\"", c.Kind))
-			return
-		}
+		t.errs.Report(5, fmt.Errorf("cannot compute max of %s field \"usage_user\"", c.Kind))
+		return
 	}
 	sel := &b.Points[c.Index[i]]
 	p.Name, p.Time, p.Group = b.Name, b.TMax, b.Group
@@ -377,11 +376,13 @@ func (t *task) max8(b *pipeline.Batch) {
 
 // http_out9 is |httpOut() (task.tick:31).
 func (t *task) http_out9(p *pipeline.Point) {
+	t.stats[6].Saw(p.Group)
 	t.http_out9Cache.SetPoint(p)
 }
 
 // percentile10 is |percentile() (task.tick:34).
 func (t *task) percentile10(b *pipeline.Batch) {
+	t.stats[3].Saw(b.Group)
 	c := &t.percentile10Col
 	if err := c.Load(b, "usage_idle"); err != nil {
 		t.errs.Report(3, err)
@@ -405,10 +406,8 @@ func (t *task) percentile10(b *pipeline.Batch) {
 	case pipeline.Missing:
 		return
 	default:
-		{
-			t.errs.Report(3, fmt.Errorf("cannot compute percentile of %s field \"usage_idle\"", c.Kind))
-			return
-		}
+		t.errs.Report(3, fmt.Errorf("cannot compute percentile of %s field \"usage_idle\"", c.Kind))
+		return
 	}
 	sel := &b.Points[c.Index[i]]
 	p.Name, p.Time, p.Group = b.Name, b.TMax, b.Group
@@ -423,5 +422,6 @@ func (t *task) percentile10(b *pipeline.Batch) {
 
 // http_out11 is |httpOut() (task.tick:35).
 func (t *task) http_out11(p *pipeline.Point) {
+	t.stats[4].Saw(p.Group)
 	t.http_out11Cache.SetPoint(p)
 }

@@ -1,0 +1,42 @@
+package join
+
+import (
+	"testing"
+
+	"github.com/tickc/tickc/runtime/pipeline"
+)
+
+// BenchmarkJoinLockstep joins two parents that send one point per group
+// and time each, as join_on_dimension's per-host data without .on().
+func BenchmarkJoinLockstep(b *testing.B) {
+	gs := pipeline.NewGroups()
+	j, _ := NewJoin(JoinConfig{Names: []string{"cpu", "mem"}, Delimiter: "."}, gs, func(*pipeline.Point) {})
+	host := []string{"host"}
+	a := pt(gs, "cpu", 0, host, "host=h1,cpu=c0", "idle=1", "user=2")
+	m := pt(gs, "mem", 0, host, "host=h1", "used=3")
+	b.ReportAllocs()
+	for i := range b.N {
+		a.Time, m.Time = int64(i)*sec, int64(i)*sec
+		j.Push(0, a)
+		j.Push(1, m)
+	}
+}
+
+// BenchmarkFlatten flattens three points per time.
+func BenchmarkFlatten(b *testing.B) {
+	gs := pipeline.NewGroups()
+	f := NewFlatten(FlattenConfig{On: []string{"cpu"}, Delimiter: "."}, func(*pipeline.Point) {}, func(error) {})
+	host := []string{"host"}
+	ps := []*pipeline.Point{
+		pt(gs, "cpu", 0, host, "host=h1,cpu=c0", "idle=1", "user=2"),
+		pt(gs, "cpu", 0, host, "host=h1,cpu=c1", "idle=1", "user=2"),
+		pt(gs, "cpu", 0, host, "host=h1,cpu=c2", "idle=1", "user=2"),
+	}
+	b.ReportAllocs()
+	for i := range b.N {
+		for _, p := range ps {
+			p.Time = int64(i) * sec
+			f.Push(p)
+		}
+	}
+}

@@ -1,0 +1,475 @@
+package join
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/tickc/tickc/runtime/pipeline"
+)
+
+// Fill is join's .fill(): what stands in for a parent that has no point in
+// a joined set.
+type Fill uint8
+
+const (
+	// FillNone drops such a set: an inner join ('none', the default).
+	FillNone Fill = iota
+	// FillNull gives the missing parent's fields the value null.
+	FillNull
+	// FillValue gives them JoinConfig.FillValue (a number).
+	FillValue
+)
+
+// JoinConfig is a join node's properties.
+type JoinConfig struct {
+	// Names are .as(): the field name prefix of each parent, in parent
+	// order (the node join() is called on first).
+	Names []string
+	// On are .on()'s dimensions; empty to join whole groups.
+	On         []string
+	Delimiter  string // .delimiter(), "." by default
+	Tolerance  time.Duration
+	Fill       Fill
+	FillValue  pipeline.Value // an int or float, for FillValue
+	StreamName string         // .streamName(); "" keeps the first point's name
+}
+
+// Join is the runtime of one join node (Kapacitor's join.go). Each parent
+// calls Push with its index. Points are joined per group on their time
+// rounded to the tolerance: a set holds at most one point of each parent,
+// and a point goes to the first set of its time that lacks its parent.
+//
+// In each group the sets are emitted oldest time first: a set as soon as it
+// is complete and no older set waits, and every set of a time, complete or
+// not, once each parent's last point in the group is later than that time.
+// An incomplete set is emitted with its missing fields filled as .fill()
+// says, or dropped for an inner join.
+//
+// With .on(), points whose group has more dimensions than the on
+// dimensions ("specific" points, such as per cpu) are joined with the
+// other parents' points of their on-group (such as per host) at the same
+// time, each of which may join many specific points; the joined point has
+// the specific point's group. A specific point is joined alone (and so
+// filled or dropped) once every parent has passed its time in the
+// on-group. As in Kapacitor, points whose groups have no more dimensions
+// than .on() are only ever joined with specific points.
+type Join struct {
+	cfg    JoinConfig
+	groups *pipeline.Groups
+	emit   func(*pipeline.Point)
+	prefix []prefixer
+
+	byGroup []*joinGroup // by pipeline.Group.Index
+	count   int
+
+	// .on() state: which parents have sent a point at all, and per
+	// on-group the buffered points.
+	reported  []bool
+	nReported int
+	onGroups  map[string]*onGroup
+	key       []byte
+
+	out     pipeline.Point
+	scratch pipeline.Point
+	dims    []string
+}
+
+// NewJoin returns a join of len(cfg.Names) parents that sends joined
+// points to emit. groups is the task's group registry, for the groups of
+// points renamed by .streamName() when grouped by measurement.
+func NewJoin(cfg JoinConfig, groups *pipeline.Groups, emit func(*pipeline.Point)) (*Join, error) {
+	if len(cfg.Names) == 0 {
+		return nil, errors.New("a call to join.as() is required to specify the output stream prefixes")
+	}
+	switch {
+	case cfg.Fill > FillValue:
+		return nil, fmt.Errorf("unexpected fill option %d", cfg.Fill)
+	case cfg.Fill == FillValue && cfg.FillValue.Kind != pipeline.Int && cfg.FillValue.Kind != pipeline.Float:
+		return nil, fmt.Errorf("unexpected fill value of type %s: want a number", cfg.FillValue.Kind)
+	}
+	return &Join{
+		cfg:      cfg,
+		groups:   groups,
+		emit:     emit,
+		prefix:   newPrefixers(cfg.Names, cfg.Delimiter),
+		reported: make([]bool, len(cfg.Names)),
+		onGroups: map[string]*onGroup{},
+	}, nil
+}
+
+// Cardinality is the number of groups the join holds sets for: Kapacitor's
+// working_cardinality.
+func (j *Join) Cardinality() int { return j.count }
+
+// Push delivers a point of parent src.
+func (j *Join) Push(src int, p *pipeline.Point) {
+	if len(j.cfg.On) > 0 {
+		j.match(src, p)
+		return
+	}
+	j.group(p.Group).collect(j, src, p.Clone())
+}
+
+// Flush emits every buffered set, complete or not, as Kapacitor does when
+// the task stops.
+func (j *Join) Flush() {
+	for _, g := range j.byGroup {
+		if g == nil {
+			continue
+		}
+		for len(g.buckets) > 0 {
+			g.emit(j, false)
+		}
+	}
+}
+
+func (j *Join) round(t int64) int64 { return pipeline.Round(t, j.cfg.Tolerance) }
+
+func (j *Join) group(pg *pipeline.Group) *joinGroup {
+	if pg.Index >= len(j.byGroup) {
+		j.byGroup = append(j.byGroup, make([]*joinGroup, pg.Index+1-len(j.byGroup))...)
+	}
+	g := j.byGroup[pg.Index]
+	if g == nil {
+		g = &joinGroup{group: pg, heads: make([]int64, len(j.cfg.Names))}
+		for i := range g.heads {
+			g.heads[i] = zeroTime
+		}
+		j.byGroup[pg.Index] = g
+		j.count++
+	}
+	return g
+}
+
+// srcPoint is a buffered point and the parent it came from.
+type srcPoint struct {
+	src int
+	p   pipeline.Point
+}
+
+// queue is a FIFO of buffered points.
+type queue struct{ items []srcPoint }
+
+func (q *queue) push(sp srcPoint) { q.items = append(q.items, sp) }
+
+// drop removes the first n points and lets go of them.
+func (q *queue) drop(n int) {
+	if n <= 0 {
+		return
+	}
+	m := copy(q.items, q.items[n:])
+	clear(q.items[m:])
+	q.items = q.items[:m]
+}
+
+// onGroup is the state of one group of the .on() dimensions.
+type onGroup struct {
+	// lowMarks are the rounded time of each parent's last point.
+	lowMarks []int64
+	// matches are the less specific points, specific the specific ones
+	// that wait for a match.
+	matches, specific queue
+}
+
+func (j *Join) onGroup(p *pipeline.Point) *onGroup {
+	// The key is Kapacitor's group ID of the point for the on dimensions.
+	j.key = j.key[:0]
+	if p.Group.ByName {
+		j.key = append(j.key, p.Name...)
+		j.key = append(j.key, '\n')
+	}
+	for i, d := range j.cfg.On {
+		if i > 0 {
+			j.key = append(j.key, ',')
+		}
+		j.key = append(j.key, d...)
+		j.key = append(j.key, '=')
+		for _, t := range p.Group.Tags {
+			if t.Key == d {
+				j.key = append(j.key, t.Value...)
+				break
+			}
+		}
+	}
+	if og, ok := j.onGroups[string(j.key)]; ok {
+		return og
+	}
+	og := &onGroup{lowMarks: make([]int64, len(j.cfg.Names))}
+	for i := range og.lowMarks {
+		og.lowMarks[i] = zeroTime
+	}
+	j.onGroups[string(j.key)] = og
+	return og
+}
+
+// match is Kapacitor's JoinNode.matchPoints: it pairs specific points with
+// the less specific points of their on-group, and passes the pairs, and
+// the specific points that can no longer be paired, to the join groups.
+func (j *Join) match(src int, p *pipeline.Point) {
+	if !j.reported[src] {
+		j.reported[src] = true
+		j.nReported++
+	}
+	all := j.nReported == len(j.reported)
+	t := j.round(p.Time)
+	og := j.onGroup(p)
+	og.lowMarks[src] = t
+
+	// The low mark is the oldest of the parents' last times. Kapacitor
+	// takes a parent that has not sent a point to this on-group as the
+	// zero time, which the next parent's time then replaces; this does
+	// the same.
+	lowMark := zeroTime
+	if all {
+		for _, lm := range og.lowMarks {
+			if lowMark == zeroTime || lm < lowMark {
+				lowMark = lm
+			}
+		}
+		// Specific points older than the low mark will not be matched:
+		// join them alone.
+		i := 0
+		for ; i < len(og.specific.items); i++ {
+			sp := &og.specific.items[i]
+			if j.round(sp.p.Time) >= lowMark {
+				break
+			}
+			j.group(sp.p.Group).collect(j, sp.src, sp.p)
+		}
+		og.specific.drop(i)
+	}
+
+	if len(p.Group.Tags) > len(j.cfg.On) {
+		own := srcPoint{src: src, p: p.Clone()}
+		matched := false
+		i := 0
+		for ; i < len(og.matches.items); i++ {
+			m := &og.matches.items[i]
+			mt := j.round(m.p.Time)
+			if mt == t {
+				j.collectPair(&own, m)
+				matched = true
+			}
+			if mt >= lowMark {
+				break
+			}
+		}
+		if all {
+			// The low mark cannot be trusted before every parent has
+			// reported: only then drop the match points before it.
+			og.matches.drop(i)
+		}
+		if !matched {
+			if all && t < lowMark {
+				j.group(own.p.Group).collect(j, own.src, own.p)
+			} else {
+				og.specific.push(own)
+			}
+		}
+		return
+	}
+
+	og.matches.push(srcPoint{src: src, p: p.Clone()})
+	m := &og.matches.items[len(og.matches.items)-1]
+	i := 0
+	for ; i < len(og.specific.items); i++ {
+		sp := &og.specific.items[i]
+		if j.round(sp.p.Time) != t {
+			break
+		}
+		j.collectPair(sp, m)
+	}
+	og.specific.drop(i)
+}
+
+// collectPair passes a specific point and its match to the specific
+// point's join group; the match takes the specific point's group.
+func (j *Join) collectPair(specific, match *srcPoint) {
+	g := j.group(specific.p.Group)
+	g.collect(j, specific.src, specific.p)
+	m := match.p // shares the slices, which nothing modifies
+	m.Group = specific.p.Group
+	g.collect(j, match.src, m)
+}
+
+// joinGroup holds one group's sets by time.
+type joinGroup struct {
+	group *pipeline.Group
+	// buckets are the sets of each time, oldest time first.
+	buckets []bucket
+	// heads are the rounded time of each parent's last point.
+	heads []int64
+	free  []*joinset
+}
+
+type bucket struct {
+	t    int64
+	sets []*joinset // in creation order
+}
+
+// joinset is at most one point of each parent at one time.
+type joinset struct {
+	pts   []pipeline.Point
+	has   []bool
+	size  int
+	first int // the lowest parent index present
+}
+
+func (g *joinGroup) newSet(n int) *joinset {
+	if k := len(g.free); k > 0 {
+		s := g.free[k-1]
+		g.free[k-1] = nil
+		g.free = g.free[:k-1]
+		return s
+	}
+	return &joinset{pts: make([]pipeline.Point, n), has: make([]bool, n), first: n}
+}
+
+// release empties an emitted set for reuse, letting go of its points.
+func (g *joinGroup) release(s *joinset) {
+	clear(s.pts)
+	clear(s.has)
+	s.size, s.first = 0, len(s.pts)
+	g.free = append(g.free, s)
+}
+
+// collect adds p, owned by the group from now on, to the first set of its
+// time without a point of src, and emits what is ready.
+func (g *joinGroup) collect(j *Join, src int, p pipeline.Point) {
+	t := j.round(p.Time)
+	i, found := slices.BinarySearchFunc(g.buckets, t, func(b bucket, t int64) int {
+		switch {
+		case b.t < t:
+			return -1
+		case b.t > t:
+			return 1
+		}
+		return 0
+	})
+	if !found {
+		g.buckets = slices.Insert(g.buckets, i, bucket{t: t})
+	}
+	b := &g.buckets[i]
+	var set *joinset
+	for _, s := range b.sets {
+		if !s.has[src] {
+			set = s
+			break
+		}
+	}
+	if set == nil {
+		set = g.newSet(len(j.cfg.Names))
+		b.sets = append(b.sets, set)
+	}
+	set.pts[src] = p
+	set.has[src] = true
+	set.size++
+	if src < set.first {
+		set.first = src
+	}
+	g.heads[src] = t
+	g.emit(j, g.onlyReady())
+}
+
+// onlyReady reports whether some parent has not passed the oldest time
+// yet, so that only complete sets may be emitted.
+func (g *joinGroup) onlyReady() bool {
+	if len(g.buckets) == 0 {
+		return false
+	}
+	oldest := g.buckets[0].t
+	for _, h := range g.heads {
+		if h <= oldest {
+			return true
+		}
+	}
+	return false
+}
+
+// emit emits the sets of the oldest time: the complete ones up to the first
+// incomplete one, or all of them when onlyReady is false, in which case it
+// goes on with the next time for as long as every parent has passed it.
+func (g *joinGroup) emit(j *Join, onlyReady bool) {
+	n := len(j.cfg.Names)
+	for len(g.buckets) > 0 {
+		b := &g.buckets[0]
+		i := 0
+		for ; i < len(b.sets); i++ {
+			s := b.sets[i]
+			if onlyReady && s.size != n {
+				break
+			}
+			j.emitSet(g, b.t, s)
+		}
+		for _, s := range b.sets[:i] {
+			g.release(s)
+		}
+		if i == len(b.sets) {
+			g.buckets = slices.Delete(g.buckets, 0, 1)
+		} else {
+			m := copy(b.sets, b.sets[i:])
+			clear(b.sets[m:])
+			b.sets = b.sets[:m]
+		}
+		if onlyReady {
+			return
+		}
+		onlyReady = g.onlyReady()
+	}
+}
+
+// emitSet joins a set into one point and emits it: the fields of each
+// parent's point prefixed with its name, the first point's name (or
+// .streamName()) and the group's tags, at the set's time.
+func (j *Join) emitSet(g *joinGroup, t int64, s *joinset) {
+	first := &s.pts[s.first]
+	out := &j.out
+	out.Fields = out.Fields[:0]
+	for i := range s.pts {
+		if s.has[i] {
+			for _, f := range s.pts[i].Fields {
+				out.Fields = append(out.Fields, pipeline.Field{Key: j.prefix[i].name(f.Key), Value: f.Value})
+			}
+			continue
+		}
+		// A missing parent gets the first point's field names.
+		var v pipeline.Value
+		switch j.cfg.Fill {
+		case FillNull:
+		case FillValue:
+			v = j.cfg.FillValue
+		default:
+			return // an inner join has no point here
+		}
+		for _, f := range first.Fields {
+			out.Fields = append(out.Fields, pipeline.Field{Key: j.prefix[i].name(f.Key), Value: v})
+		}
+	}
+	out.Fields = sortFields(out.Fields)
+	out.Name = j.cfg.StreamName
+	if out.Name == "" {
+		out.Name = first.Name
+	}
+	out.DB, out.RP = "", ""
+	out.Time = t
+	out.Group = j.outGroup(g.group, out.Name)
+	out.Tags = append(out.Tags[:0], g.group.Tags...)
+	j.emit(out)
+}
+
+// outGroup is the group of a joined point called name: the set's group,
+// unless it is grouped by measurement and the name changed.
+func (j *Join) outGroup(g *pipeline.Group, name string) *pipeline.Group {
+	if !g.ByName || name == g.Name || j.groups == nil {
+		return g
+	}
+	j.dims = j.dims[:0]
+	for _, t := range g.Tags {
+		j.dims = append(j.dims, t.Key)
+	}
+	j.scratch.Name = name
+	j.scratch.Tags = g.Tags
+	return j.groups.By(&j.scratch, j.dims, true)
+}
