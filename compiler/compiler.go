@@ -24,6 +24,13 @@ type Options struct {
 	DBRPs []ir.DBRP
 	// Schema makes unknown fields errors and types lambdas exactly.
 	Schema *schema.Schema
+	// Vars are the values of a template's vars (the --vars file). With
+	// them, every template declaration must have a value, and the task
+	// holds the values as constants.
+	Vars *Vars
+	// NeedValues makes template vars without a value errors: a task is
+	// built from a template only with every var given.
+	NeedValues bool
 }
 
 // TaskID returns the task ID of a script file: its base name without .tick.
@@ -43,7 +50,12 @@ func Check(filename string, src []byte, opts Options) (*ir.Task, diag.List) {
 	if id == "" {
 		id = TaskID(filename)
 	}
-	task, checkErrs := check.Check(prog, check.Config{TaskID: id, DBRPs: opts.DBRPs, Schema: opts.Schema})
+	cfg := check.Config{TaskID: id, DBRPs: opts.DBRPs, Schema: opts.Schema, NeedValues: opts.NeedValues}
+	if opts.Vars != nil {
+		cfg.Vars, cfg.VarsFile = opts.Vars.Values, opts.Vars.File
+		errs = append(errs, opts.Vars.Diags...)
+	}
+	task, checkErrs := check.Check(prog, cfg)
 	all := append(errs, checkErrs...)
 	all.Sort()
 	if all.HasErrors() {
@@ -51,6 +63,16 @@ func Check(filename string, src []byte, opts Options) (*ir.Task, diag.List) {
 		return nil, all
 	}
 	return task, all
+}
+
+// Sources are the files diagnostics may point into: the script, and the vars
+// file when one is given.
+func (o Options) Sources(filename string, src []byte) diag.Sources {
+	s := diag.Sources{filename: src}
+	if o.Vars != nil {
+		s[o.Vars.File] = o.Vars.Src
+	}
+	return s
 }
 
 // CheckFile reads and checks a script file.

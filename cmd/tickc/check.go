@@ -36,6 +36,7 @@ exist are errors, and lambdas are typed against the real field types.`,
 			&cli.StringFlag{Name: "username", EnvVars: []string{"INFLUX_USERNAME"}, Usage: "InfluxDB user"},
 			&cli.StringFlag{Name: "password", EnvVars: []string{"INFLUX_PASSWORD"}, Usage: "InfluxDB password"},
 			&cli.StringSliceFlag{Name: "dbrp", Usage: "database.retention_policy the task reads, when the script has no dbrp statement"},
+			varsFlag,
 		},
 		Action: runCheck,
 	}
@@ -57,7 +58,9 @@ func runCheck(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		sources[f] = src
+		for name, s := range opts.Sources(f, src) {
+			sources[name] = s
+		}
 		all = append(all, diags...)
 		if task != nil {
 			tasks = append(tasks, task)
@@ -98,6 +101,13 @@ func checkOptions(c *cli.Context) (compiler.Options, error) {
 			return opts, err
 		}
 		opts.DBRPs = append(opts.DBRPs, dbrp)
+	}
+	if path := c.String("vars"); path != "" {
+		vars, err := compiler.LoadVars(path)
+		if err != nil {
+			return opts, err
+		}
+		opts.Vars = vars
 	}
 	switch {
 	case c.String("schema") != "" && c.String("influxdb") != "":

@@ -21,6 +21,7 @@ as 'kapacitor show' draws a task that is not running. Render it with
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "id", Usage: "task `ID` (default: the file's base name)"},
 			&cli.StringSliceFlag{Name: "dbrp", Usage: "database.retention_policy, when the script has no dbrp statement"},
+			varsFlag,
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -35,7 +36,7 @@ as 'kapacitor show' draws a task that is not running. Render it with
 			if err != nil {
 				return err
 			}
-			if err := diag.WriteText(c.App.ErrWriter, diags, diag.Sources{c.Args().First(): src}); err != nil {
+			if err := diag.WriteText(c.App.ErrWriter, diags, opts.Sources(c.Args().First(), src)); err != nil {
 				return err
 			}
 			if task == nil {

@@ -18,8 +18,13 @@ func taskFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "id", Usage: "task `ID` (default: the file's base name, cpu_alert.tick → cpu_alert)"},
 		&cli.StringSliceFlag{Name: "dbrp", Usage: "database.retention_policy the task reads, when the script has no dbrp statement"},
+		varsFlag,
 	}
 }
+
+// varsFlag gives a template's vars their values, from a JSON file in
+// Kapacitor's format (or a Kapacitor task definition file).
+var varsFlag = &cli.StringFlag{Name: "vars", Usage: "template var values: JSON `FILE` of name → {\"type\": ..., \"value\": ...}"}
 
 func genCommand() *cli.Command {
 	return &cli.Command{
@@ -65,12 +70,13 @@ func generate(c *cli.Context) (map[string][]byte, error) {
 		return nil, err
 	}
 	opts.TaskID = c.String("id")
+	opts.NeedValues = true // the generated code needs every template var's value
 	file := c.Args().First()
 	task, diags, src, err := compiler.CheckFile(file, opts)
 	if err != nil {
 		return nil, err
 	}
-	if err := diag.WriteText(c.App.ErrWriter, diags, diag.Sources{file: src}); err != nil {
+	if err := diag.WriteText(c.App.ErrWriter, diags, opts.Sources(file, src)); err != nil {
 		return nil, err
 	}
 	if task == nil {

@@ -34,6 +34,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 			genCommand(),
 			buildCommand(),
 			runCommand(),
+			testCommand(),
 		},
 		ExitErrHandler: func(*cli.Context, error) {},
 	}

@@ -30,6 +30,14 @@ type Config struct {
 	// Schema, when set, makes unknown fields and tags errors and types
 	// lambdas against the real field types.
 	Schema *schema.Schema
+	// Vars, when not nil, are the values of the template vars, read from
+	// VarsFile: they replace the declarations, so the IR has no template
+	// vars left. They also override `var x = default` of the same type.
+	Vars     map[string]Var
+	VarsFile string
+	// NeedValues makes a template var without a value an error, as
+	// building a task needs every value. It is implied by Vars.
+	NeedValues bool
 }
 
 // Check builds the IR of prog. The task is nil when there are errors.
@@ -41,6 +49,7 @@ func Check(prog *ast.Program, cfg Config) (*ir.Task, diag.List) {
 		task:      &ir.Task{ID: cfg.TaskID},
 		lambdaSrc: map[*ir.Expr]*ast.Lambda{},
 		broken:    map[int]bool{},
+		usedVars:  map[string]bool{},
 	}
 	c.run(prog)
 	c.errs.Sort()
@@ -68,6 +77,8 @@ type checker struct {
 	broken map[int]bool
 	// kapacitorID counts the numbers Kapacitor gives nodes, for their names.
 	kapacitorID int
+	// usedVars marks the vars of cfg.Vars that a declaration took.
+	usedVars map[string]bool
 	// mixed is set when chains start with both stream and batch.
 	mixed bool
 }
@@ -110,6 +121,7 @@ func (c *checker) run(prog *ast.Program) {
 	}
 	c.typeLambdas()
 	c.validateAll()
+	c.unusedVars()
 }
 
 // dbrps collects the dbrp statements and applies Kapacitor's rule: dbrps
@@ -204,6 +216,10 @@ func (c *checker) declare(s *ast.VarDecl) {
 		return
 	}
 	v := c.eval(s.Value)
+	if _, ok := c.cfg.Vars[name]; ok && v != nil {
+		// The vars file overrides the default, with a value of its type.
+		v = c.templateValue(name, v.typ, s.Name.Span())
+	}
 	if v == nil {
 		v = &value{typ: types.Invalid}
 	}
@@ -212,7 +228,7 @@ func (c *checker) declare(s *ast.VarDecl) {
 }
 
 // declareTemplate records `var name type`; template vars get their values
-// when a task is built from the template.
+// when a task is built from the template, from the vars file when given.
 func (c *checker) declareTemplate(s *ast.TypeDecl) {
 	t, ok := types.ByName(s.Type.Name)
 	if !ok {
@@ -222,6 +238,19 @@ func (c *checker) declareTemplate(s *ast.TypeDecl) {
 	}
 	if _, dup := c.scope[s.Name.Name]; dup {
 		c.errorf(s.Name.Span(), nil, "attempted to redefine %s, vars are immutable", s.Name.Name)
+		return
+	}
+	if _, ok := c.cfg.Vars[s.Name.Name]; ok {
+		v := c.templateValue(s.Name.Name, t, s.Name.Span())
+		if v == nil {
+			v = &value{typ: types.Invalid}
+		}
+		c.scope[s.Name.Name] = v
+		return
+	}
+	if c.cfg.Vars != nil || c.cfg.NeedValues {
+		c.missingValue(s, t)
+		c.scope[s.Name.Name] = &value{typ: types.Invalid, span: s.Name.Span()}
 		return
 	}
 	c.task.Vars = append(c.task.Vars, ir.TemplateVar{Name: s.Name.Name, Type: t, Pos: s.Name.NamePos})

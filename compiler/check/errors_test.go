@@ -31,12 +31,15 @@ import (
 // (except marked warnings).
 //
 // A comment line `// dbrp-flag: db.rp` passes db.rp as if given with -dbrp,
-// and `// schema: file.json` loads a schema relative to the script.
+// `// schema: file.json` loads a schema relative to the script, and
+// `// vars: file.json` gives the template vars their values from a vars file
+// relative to the script. Diagnostics in the vars file are matched by the
+// markers on the `// vars:` line itself, after a second `//`.
 
 var (
 	markerComment = regexp.MustCompile("//\\s*((?:(?:ERROR|WARNING|NOTE)\\s+(?:\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)\\s*)+)$")
 	marker        = regexp.MustCompile("(ERROR|WARNING|NOTE)\\s+(\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)")
-	option        = regexp.MustCompile(`^\s*//\s*(dbrp-flag|schema):\s*(\S+)\s*$`)
+	option        = regexp.MustCompile(`^\s*//\s*(dbrp-flag|schema|vars):\s*(\S+)\s*(?://.*)?$`)
 )
 
 // expectation is one marker.
@@ -54,7 +57,8 @@ func checkFile(t testing.TB, path string) (*ir.Task, diag.List, []byte) {
 		t.Fatal(err)
 	}
 	var opts compiler.Options
-	for _, line := range strings.Split(string(src), "\n") {
+	varsLine := 0
+	for i, line := range strings.Split(string(src), "\n") {
 		m := option.FindStringSubmatch(line)
 		if m == nil {
 			continue
@@ -72,9 +76,21 @@ func checkFile(t testing.TB, path string) (*ir.Task, diag.List, []byte) {
 				t.Fatal(err)
 			}
 			opts.Schema = s
+		case "vars":
+			vars, err := compiler.LoadVars(filepath.Join(filepath.Dir(path), m[2]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts.Vars, varsLine = vars, i+1
 		}
 	}
 	task, diags := compiler.Check(path, src, opts)
+	for i, d := range diags {
+		if d.File != path {
+			// A diagnostic in the vars file: its markers are on the vars line.
+			diags[i].Span.Start.Line = varsLine
+		}
+	}
 	return task, diags, src
 }
 

@@ -165,6 +165,12 @@ func (c *checker) typeIdent(x *ast.Ident, env lambdaEnv) *ir.Expr {
 		return nil // reported where the lambda or the var was written
 	}
 	switch {
+	case v.varBody != nil:
+		before := len(c.errs)
+		e := c.typeExpr(v.varBody, env)
+		c.rehome(before, x.Name, x.Span())
+		placeAt(e, x.Span())
+		return e
 	case v.typ == types.Lambda && v.lambda != nil:
 		return c.typeExpr(v.lambda.Body, env)
 	case v.template:
@@ -178,6 +184,21 @@ func (c *checker) typeIdent(x *ast.Ident, env lambdaEnv) *ir.Expr {
 		c.errorf(x.Span(), nil, "cannot use a %s var inside a lambda", v.typ)
 	}
 	return nil
+}
+
+// placeAt moves a lambda typed from a vars file's text to span, where the
+// script uses it: positions in that text mean nothing in the script.
+func placeAt(e *ir.Expr, span ast.Span) {
+	if e == nil {
+		return
+	}
+	e.Pos = span
+	if e.Lit != nil {
+		e.Lit.Pos = span
+	}
+	for _, a := range e.Args {
+		placeAt(a, span)
+	}
 }
 
 func (c *checker) typeRef(x *ast.Reference, env lambdaEnv) *ir.Expr {

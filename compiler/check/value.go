@@ -22,8 +22,11 @@ type value struct {
 	node   *nodeVal
 	// ref is set when the value is a bare "double-quoted" reference, which
 	// only means something inside a lambda.
-	ref        *ast.Reference
-	template   bool // a template var: typed, its value comes at build time
+	ref      *ast.Reference
+	template bool // a template var: typed, its value comes at build time
+	// varBody is a lambda var's expression parsed from the vars file; it
+	// is typed where it is used, like lambda.
+	varBody    ast.Expr
 	predefined bool // stream or batch
 	span       ast.Span
 }
@@ -50,6 +53,11 @@ func (c *checker) eval(x ast.Expr) *value {
 		}
 		out := *v
 		out.span = x.Span()
+		if v.varBody != nil {
+			// A lambda from the vars file is used as `lambda: x`, so that
+			// typeIdent reports its problems here.
+			out.lambda = &ast.Lambda{Lambda: x.NamePos, Body: x}
+		}
 		return &out
 	case *ast.NumberLit:
 		if x.IsInt {

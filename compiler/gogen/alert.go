@@ -276,8 +276,9 @@ func handlerSetup(h ir.Handler) (jen.Code, bool) {
 			args = append(args, jen.Lit(a.Str))
 		}
 		return jen.Qual(alertPkg, "NewExecHandler").Call(args...), true
+	default:
+		return serviceHandlerSetup(h)
 	}
-	return nil, false
 }
 
 // augment adds the alert's state to the forwarded point as the

@@ -155,7 +155,15 @@ func (d *Data) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `,"message":`...)
 	dst = appendString(dst, d.Message)
 	dst = append(dst, `,"details":`...)
-	dst = appendString(dst, d.Details)
+	if pt := d.point; pt != nil && d.Details != "" && d.Details == pt.details {
+		// Rendering the default details again, escaped for JSON, is
+		// cheaper than escaping them: they are full of &#34;.
+		dst = append(dst, '"')
+		dst, _ = detailsEncoder{inJSON: true}.appendDetails(dst, &pt.info, pt)
+		dst = append(dst, '"')
+	} else {
+		dst = appendString(dst, d.Details)
+	}
 	dst = append(dst, `,"time":`...)
 	if dst, err = appendTime(dst, d.Time); err != nil {
 		return nil, err

@@ -9,7 +9,7 @@ import (
 // Rendering the default templates by hand. Most alert nodes keep the
 // default id, message and details, and text/template and html/template
 // (with reflection and the json function) cost microseconds per event.
-// template_test.go checks these against the parsed templates.
+// defaults_test.go checks these against the parsed templates.
 
 // detailsBuffers holds scratch buffers for defaultDetails, which must be
 // safe for concurrent use as the rest of Templates.
@@ -20,8 +20,14 @@ var detailsBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // its newline), HTML-escaped as html/template escapes a value in text.
 // As with the json function, an encoding error gives the empty string.
 func defaultDetails(d *detailsInfo) string {
+	return renderDetails(d, nil)
+}
+
+// renderDetails renders the default details of d, with the tags and fields
+// of pt if not nil.
+func renderDetails(d *detailsInfo, pt *pointData) string {
 	bp := detailsBuffers.Get().(*[]byte)
-	b, ok := appendDetailsOf((*bp)[:0], d, nil)
+	b, ok := detailsEncoder{}.appendDetails((*bp)[:0], d, pt)
 	details := ""
 	if ok {
 		details = string(b)
@@ -69,85 +75,190 @@ func escapeHTMLTail(dst []byte, start int) []byte {
 	return append(dst, tail[from:]...)
 }
 
-// appendDetailsOf appends the JSON of d, field for field as encoding/json
-// encodes Kapacitor's detailsInfo (embedded structs flattened) and
-// followed by a newline, HTML-escaped. With pt, the tags and fields are
-// those of pt rather than d's maps. ok is false if a value cannot be
-// encoded (a NaN field, a year beyond 9999).
-func appendDetailsOf(dst []byte, d *detailsInfo, pt *pointData) (_ []byte, ok bool) {
-	var err error
-	dst = append(dst, `{&#34;Name&#34;:`...)
-	dst = appendHTMLString(dst, d.Name)
-	dst = append(dst, `,&#34;TaskName&#34;:`...)
-	dst = appendHTMLString(dst, d.TaskName)
-	dst = append(dst, `,&#34;Group&#34;:`...)
-	dst = appendHTMLString(dst, d.Group)
-	dst = append(dst, `,&#34;Tags&#34;:`...)
-	if pt != nil {
-		dst = appendHTMLPointTags(dst, pt.tags)
-	} else {
-		dst = appendHTMLStringMap(dst, d.Tags)
+// escapeJSONTail escapes dst[start:] in place as the content of a JSON
+// string, when it holds HTML-escaped output of encoding/json: that has no
+// control characters, no '"', '<' or '>', and only valid UTF-8 without
+// U+2028 and U+2029, so appendStringContent would only change '&' (to
+// \u0026) and '\\' (to \\\\).
+func escapeJSONTail(dst []byte, start int) []byte {
+	extra := 0
+	for _, c := range dst[start:] {
+		switch c {
+		case '&':
+			extra += len(`\u0026`) - 1
+		case '\\':
+			extra++
+		}
 	}
-	dst = append(dst, `,&#34;ServerInfo&#34;:{&#34;Hostname&#34;:`...)
-	dst = appendHTMLString(dst, d.ServerInfo.Hostname)
-	dst = append(dst, `,&#34;ClusterID&#34;:`...)
-	dst = appendHTMLString(dst, d.ServerInfo.ClusterID)
-	dst = append(dst, `,&#34;ServerID&#34;:`...)
-	dst = appendHTMLString(dst, d.ServerInfo.ServerID)
-	dst = append(dst, `},&#34;ID&#34;:`...)
-	dst = appendHTMLString(dst, d.ID)
-	dst = append(dst, `,&#34;Fields&#34;:`...)
-	if pt != nil {
-		dst, err = appendHTMLPointFields(dst, pt.fields)
-	} else {
-		dst, err = appendHTMLValueMap(dst, d.Fields)
+	if extra == 0 {
+		return dst
 	}
-	if err != nil {
-		return dst, false
+	n := len(dst)
+	dst = slices.Grow(dst, extra)[:n+extra]
+	j := n + extra
+	for i := n - 1; i >= start; i-- {
+		switch c := dst[i]; c {
+		case '&':
+			j -= len(`\u0026`)
+			copy(dst[j:], `\u0026`)
+		case '\\':
+			j -= 2
+			dst[j], dst[j+1] = '\\', '\\'
+		default:
+			j--
+			dst[j] = c
+		}
 	}
-	dst = append(dst, `,&#34;Level&#34;:`...)
-	dst = appendHTMLString(dst, d.Level)
-	dst = append(dst, `,&#34;Time&#34;:`...)
-	start := len(dst)
-	if dst, err = appendTime(dst, d.Time); err != nil {
-		return dst, false
-	}
-	dst = escapeHTMLTail(dst, start)
-	dst = append(dst, `,&#34;Duration&#34;:`...)
-	dst = appendInt(dst, int64(d.Duration))
-	dst = append(dst, `,&#34;Message&#34;:`...)
-	dst = appendHTMLString(dst, d.Message)
-	return append(dst, "}\n"...), true
+	return dst
 }
 
-// appendHTMLString appends s as appendString does, HTML-escaped.
-func appendHTMLString(dst []byte, s string) []byte {
+// A detailsEncoder writes the default details: the HTML-escaped JSON that
+// Data.Details holds, or, inJSON, that text escaped once more as the
+// content of a JSON string, as the alert JSON holds it, to save escaping
+// the details again.
+type detailsEncoder struct{ inJSON bool }
+
+// The literal parts of the default details.
+const (
+	litName = iota
+	litTaskName
+	litGroup
+	litTags
+	litServerInfo
+	litClusterID
+	litServerID
+	litID
+	litFields
+	litLevel
+	litTime
+	litDuration
+	litMessage
+	litEnd
+	litQuote
+	litNull
+)
+
+var detailsLits = [...]string{
+	litName:       `{&#34;Name&#34;:`,
+	litTaskName:   `,&#34;TaskName&#34;:`,
+	litGroup:      `,&#34;Group&#34;:`,
+	litTags:       `,&#34;Tags&#34;:`,
+	litServerInfo: `,&#34;ServerInfo&#34;:{&#34;Hostname&#34;:`,
+	litClusterID:  `,&#34;ClusterID&#34;:`,
+	litServerID:   `,&#34;ServerID&#34;:`,
+	litID:         `},&#34;ID&#34;:`,
+	litFields:     `,&#34;Fields&#34;:`,
+	litLevel:      `,&#34;Level&#34;:`,
+	litTime:       `,&#34;Time&#34;:`,
+	litDuration:   `,&#34;Duration&#34;:`,
+	litMessage:    `,&#34;Message&#34;:`,
+	litEnd:        "}\n",
+	litQuote:      `&#34;`,
+	litNull:       `null`,
+}
+
+// detailsLitsJSON are detailsLits as the content of JSON strings.
+var detailsLitsJSON = func() (lits [len(detailsLits)]string) {
+	for i, l := range detailsLits {
+		lits[i] = string(appendStringContent(nil, l))
+	}
+	return lits
+}()
+
+func (e detailsEncoder) lit(dst []byte, i int) []byte {
+	if e.inJSON {
+		return append(dst, detailsLitsJSON[i]...)
+	}
+	return append(dst, detailsLits[i]...)
+}
+
+// piece escapes dst[start:], which holds output of encoding/json.
+func (e detailsEncoder) piece(dst []byte, start int) []byte {
+	dst = escapeHTMLTail(dst, start)
+	if e.inJSON {
+		dst = escapeJSONTail(dst, start)
+	}
+	return dst
+}
+
+// str appends s as appendString does, escaped.
+func (e detailsEncoder) str(dst []byte, s string) []byte {
 	i := 0
 	for i < len(s) && htmlJSONSafe[s[i]] {
 		i++
 	}
 	if i == len(s) {
-		dst = append(dst, "&#34;"...)
+		dst = e.lit(dst, litQuote)
 		dst = append(dst, s...)
-		return append(dst, "&#34;"...)
+		return e.lit(dst, litQuote)
 	}
-	return escapeHTMLTail(appendString(dst, s), len(dst))
+	return e.piece(appendString(dst, s), len(dst))
 }
 
 // htmlJSONSafe marks the bytes that neither appendString nor HTML
 // escaping change.
-var htmlJSONSafe [256]bool
-
-func init() {
+var htmlJSONSafe = func() (safe [256]bool) {
 	for c := 0x20; c < utf8.RuneSelf; c++ {
-		htmlJSONSafe[c] = isJSONSafe(byte(c)) && htmlEscapes[c] == ""
+		safe[c] = isJSONSafe(byte(c)) && htmlEscapes[c] == ""
 	}
+	return safe
+}()
+
+// appendDetails appends the JSON of d, field for field as encoding/json
+// encodes Kapacitor's detailsInfo (embedded structs flattened) and
+// followed by a newline, escaped. With pt, the tags and fields are those
+// of pt rather than d's maps. ok is false if a value cannot be encoded (a
+// NaN field, a year beyond 9999).
+func (e detailsEncoder) appendDetails(dst []byte, d *detailsInfo, pt *pointData) (_ []byte, ok bool) {
+	var err error
+	dst = e.lit(dst, litName)
+	dst = e.str(dst, d.Name)
+	dst = e.lit(dst, litTaskName)
+	dst = e.str(dst, d.TaskName)
+	dst = e.lit(dst, litGroup)
+	dst = e.str(dst, d.Group)
+	dst = e.lit(dst, litTags)
+	if pt != nil {
+		dst = e.pointTags(dst, pt)
+	} else {
+		dst = e.stringMap(dst, d.Tags)
+	}
+	dst = e.lit(dst, litServerInfo)
+	dst = e.str(dst, d.ServerInfo.Hostname)
+	dst = e.lit(dst, litClusterID)
+	dst = e.str(dst, d.ServerInfo.ClusterID)
+	dst = e.lit(dst, litServerID)
+	dst = e.str(dst, d.ServerInfo.ServerID)
+	dst = e.lit(dst, litID)
+	dst = e.str(dst, d.ID)
+	dst = e.lit(dst, litFields)
+	if pt != nil {
+		dst, err = e.pointFields(dst, pt)
+	} else {
+		dst, err = e.valueMap(dst, d.Fields)
+	}
+	if err != nil {
+		return dst, false
+	}
+	dst = e.lit(dst, litLevel)
+	dst = e.str(dst, d.Level)
+	dst = e.lit(dst, litTime)
+	start := len(dst)
+	if dst, err = appendTime(dst, d.Time); err != nil {
+		return dst, false
+	}
+	dst = e.piece(dst, start)
+	dst = e.lit(dst, litDuration)
+	dst = appendInt(dst, int64(d.Duration))
+	dst = e.lit(dst, litMessage)
+	dst = e.str(dst, d.Message)
+	return e.lit(dst, litEnd), true
 }
 
-// appendHTMLStringMap appends m as appendStringMap does, HTML-escaped.
-func appendHTMLStringMap(dst []byte, m map[string]string) []byte {
+// stringMap appends m as appendStringMap does, escaped.
+func (e detailsEncoder) stringMap(dst []byte, m map[string]string) []byte {
 	if m == nil {
-		return append(dst, "null"...)
+		return e.lit(dst, litNull)
 	}
 	var arr [8]string
 	keys := arr[:0]
@@ -160,18 +271,18 @@ func appendHTMLStringMap(dst []byte, m map[string]string) []byte {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendHTMLString(dst, k)
+		dst = e.str(dst, k)
 		dst = append(dst, ':')
-		dst = appendHTMLString(dst, m[k])
+		dst = e.str(dst, m[k])
 	}
 	return append(dst, '}')
 }
 
-// appendHTMLValueMap appends m as encoding/json encodes a
-// map[string]interface{} (keys sorted, nil as null), HTML-escaped.
-func appendHTMLValueMap(dst []byte, m map[string]interface{}) ([]byte, error) {
+// valueMap appends m as encoding/json encodes a map[string]interface{}
+// (keys sorted, nil as null), escaped.
+func (e detailsEncoder) valueMap(dst []byte, m map[string]interface{}) ([]byte, error) {
 	if m == nil {
-		return append(dst, "null"...), nil
+		return e.lit(dst, litNull), nil
 	}
 	var arr [8]string
 	keys := arr[:0]
@@ -184,18 +295,18 @@ func appendHTMLValueMap(dst []byte, m map[string]interface{}) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendHTMLString(dst, k)
+		dst = e.str(dst, k)
 		dst = append(dst, ':')
-		var err error
 		if s, ok := m[k].(string); ok {
-			dst = appendHTMLString(dst, s)
+			dst = e.str(dst, s)
 			continue
 		}
 		start := len(dst)
+		var err error
 		if dst, err = appendValue(dst, m[k]); err != nil {
 			return dst, err
 		}
-		dst = escapeHTMLTail(dst, start)
+		dst = e.piece(dst, start)
 	}
 	return append(dst, '}'), nil
 }

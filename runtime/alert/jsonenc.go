@@ -22,6 +22,13 @@ const hexDigits = "0123456789abcdef"
 // U+2028 and U+2029 escaped, and invalid UTF-8 replaced by \ufffd.
 func appendString(dst []byte, s string) []byte {
 	dst = append(dst, '"')
+	dst = appendStringContent(dst, s)
+	return append(dst, '"')
+}
+
+// appendStringContent appends s escaped as appendString escapes it,
+// without the quotes.
+func appendStringContent(dst []byte, s string) []byte {
 	start := 0
 	for i := 0; i < len(s); {
 		b := s[i]
@@ -68,18 +75,18 @@ func appendString(dst []byte, s string) []byte {
 		}
 		i += size
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
 }
 
 // jsonSafe marks the ASCII bytes that appendString copies as they are.
-var jsonSafe [256]bool
-
-func init() {
-	for c := range jsonSafe {
-		jsonSafe[c] = isJSONSafe(byte(c))
+// (Initialised with the package's variables, before any init function
+// may use it.)
+var jsonSafe = func() (safe [256]bool) {
+	for c := range safe {
+		safe[c] = isJSONSafe(byte(c))
 	}
-}
+	return safe
+}()
 
 // isJSONSafe reports whether appendString copies the byte c as it is when
 // it is a whole character.

@@ -17,6 +17,11 @@ type pointData struct {
 	tags   []pipeline.Tag
 	fields []pipeline.Field
 	time   time.Time
+	// info and details are the data and the result of rendering the
+	// details, which the alert JSON renders again, escaped as a JSON
+	// string, rather than escape details (see Data.AppendJSON).
+	info    detailsInfo
+	details string
 }
 
 // pointEvent holds an event's Data and a small point's tags and fields in
@@ -25,7 +30,7 @@ type pointEvent struct {
 	data   Data
 	point  pointData
 	tags   [4]pipeline.Tag
-	fields [4]pipeline.Field
+	fields [3]pipeline.Field
 }
 
 // materialize sets the maps and the series of an input made by PointInput.
@@ -67,7 +72,7 @@ func (n *Node) firePoint(ev Event, in *Input) (*Data, bool) {
 
 	d := &e.data
 	d.ID, d.Message = n.idAndMessage(in.Name, in.Group, ev.Level)
-	d.Details = pointDetails(&detailsInfo{
+	pt.info = detailsInfo{
 		messageInfo: messageInfo{
 			idInfo:   t.idInfo(in.Name, in.Group, nil),
 			ID:       d.ID,
@@ -76,7 +81,9 @@ func (n *Node) firePoint(ev Event, in *Input) (*Data, bool) {
 			Duration: ev.Duration,
 		},
 		Message: d.Message,
-	}, pt)
+	}
+	d.Details = renderDetails(&pt.info, pt)
+	pt.details = d.Details
 	d.Time, d.Duration, d.Level = ev.Time, ev.Duration, ev.Level
 	d.Recoverable = !n.Config.NoRecoveries
 	d.Name, d.Group = in.Name, in.Group
@@ -109,48 +116,33 @@ type renderCache struct {
 	messages    [Critical + 1]string
 }
 
-// pointDetails renders the default details of an event of a point (see
-// defaultDetails).
-func pointDetails(d *detailsInfo, pt *pointData) string {
-	bp := detailsBuffers.Get().(*[]byte)
-	b, ok := appendDetailsOf((*bp)[:0], d, pt)
-	details := ""
-	if ok {
-		details = string(b)
-	}
-	*bp = b
-	detailsBuffers.Put(bp)
-	return details
-}
-
-// appendHTMLPointTags appends tags as appendHTMLStringMap appends the map
-// of them.
-func appendHTMLPointTags(dst []byte, tags []pipeline.Tag) []byte {
+// pointTags appends the tags of pt as stringMap appends the map of them.
+func (e detailsEncoder) pointTags(dst []byte, pt *pointData) []byte {
 	dst = append(dst, '{')
-	for i, t := range tags {
+	for i, t := range pt.tags {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendHTMLString(dst, t.Key)
+		dst = e.str(dst, t.Key)
 		dst = append(dst, ':')
-		dst = appendHTMLString(dst, t.Value)
+		dst = e.str(dst, t.Value)
 	}
 	return append(dst, '}')
 }
 
-// appendHTMLPointFields appends fields as appendHTMLValueMap appends the
-// map of their values.
-func appendHTMLPointFields(dst []byte, fields []pipeline.Field) ([]byte, error) {
+// pointFields appends the fields of pt as valueMap appends the map of
+// their values.
+func (e detailsEncoder) pointFields(dst []byte, pt *pointData) ([]byte, error) {
 	dst = append(dst, '{')
-	for i := range fields {
-		f := &fields[i]
+	for i := range pt.fields {
+		f := &pt.fields[i]
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendHTMLString(dst, f.Key)
+		dst = e.str(dst, f.Key)
 		dst = append(dst, ':')
 		if f.Value.Kind == pipeline.String {
-			dst = appendHTMLString(dst, f.Value.S)
+			dst = e.str(dst, f.Value.S)
 			continue
 		}
 		start := len(dst)
@@ -158,7 +150,7 @@ func appendHTMLPointFields(dst []byte, fields []pipeline.Field) ([]byte, error) 
 		if dst, err = appendPointValue(dst, &f.Value); err != nil {
 			return dst, err
 		}
-		dst = escapeHTMLTail(dst, start)
+		dst = e.piece(dst, start)
 	}
 	return append(dst, '}'), nil
 }

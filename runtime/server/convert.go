@@ -89,14 +89,16 @@ func (c *Converter) Point(lp *lineprotocol.Parser) *pipeline.Point {
 		c.name = name
 	}
 	// A node may have changed or re-sliced the previous point; the
-	// converter's own buffers are what count.
-	c.p = pipeline.Point{
-		Name:   name,
-		Time:   lp.Time(),
-		Tags:   c.tags,
-		Fields: c.fields,
-	}
-	return &c.p
+	// converter's own buffers are what count. Set field by field: copying
+	// a Point built on the stack stalls on store forwarding.
+	p := &c.p
+	p.DB, p.RP = "", ""
+	p.Name = name
+	p.Time = lp.Time()
+	p.Tags = c.tags
+	p.Fields = c.fields
+	p.Group = nil
+	return p
 }
 
 // intern returns b as a string, shared with earlier equal strings.
