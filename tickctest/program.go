@@ -18,7 +18,6 @@ import (
 	"github.com/tickc/tickc/compiler/diag"
 	"github.com/tickc/tickc/compiler/gogen"
 	"github.com/tickc/tickc/compiler/ir"
-	"github.com/tickc/tickc/compiler/types"
 )
 
 // CompileOptions configure Compile.
@@ -74,7 +73,11 @@ func Compile(ctx context.Context, script string, opts CompileOptions) (*Program,
 		}
 		dbrps = append(dbrps, ir.DBRP{DB: strings.Trim(db, `"`), RP: strings.Trim(rp, `"`)})
 	}
-	task, diags, src, err := compiler.CheckFile(script, compiler.Options{TaskID: opts.TaskID, DBRPs: dbrps})
+	copts := compiler.Options{TaskID: opts.TaskID, DBRPs: dbrps}
+	task, diags, src, err := compiler.CheckFile(script, copts)
+	if err == nil && task != nil && (len(task.Vars) > 0 || len(opts.Vars) > 0) {
+		task, diags, src, err = withVars(script, copts, task.Vars, opts.Vars)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -82,9 +85,6 @@ func Compile(ctx context.Context, script string, opts CompileOptions) (*Program,
 		var b bytes.Buffer
 		diag.WriteText(&b, diags, diag.Sources{script: src})
 		return nil, &CheckError{Text: strings.TrimRight(b.String(), "\n")}
-	}
-	if err := setVars(task, opts.Vars); err != nil {
-		return nil, fmt.Errorf("%s: %w", script, err)
 	}
 	p := &Program{ID: task.ID, dir: opts.Dir}
 	if p.dir == "" {
@@ -142,124 +142,29 @@ func (p *Program) redirectLogs(task *ir.Task) {
 	}
 }
 
-// setVars fills the template vars of task with vars.
-func setVars(task *ir.Task, vars map[string]any) error {
-	declared := map[string]types.Type{}
-	for _, v := range task.Vars {
-		declared[v.Name] = v.Type
-		if _, ok := vars[v.Name]; !ok {
-			return fmt.Errorf("template var %s (%s) needs a value in vars", v.Name, v.Type)
-		}
+// withVars checks the script again with values for its template vars:
+// the test's vars map, given the types the script declares, becomes a vars
+// file in Kapacitor's format for the compiler.
+func withVars(script string, opts compiler.Options, declared []ir.TemplateVar, values map[string]any) (*ir.Task, diag.List, []byte, error) {
+	types := map[string]string{}
+	for _, v := range declared {
+		types[v.Name] = v.Type.String()
 	}
-	for name := range vars {
-		if _, ok := declared[name]; !ok {
-			return fmt.Errorf("vars: %s is not a template var of the script (declare it with `var %s TYPE`)", name, name)
-		}
-	}
-	var err error
-	var fill func(v *ir.Value)
-	var fillExpr func(e *ir.Expr)
-	fill = func(v *ir.Value) {
-		if v.Var != "" && err == nil {
-			err = setValue(v, vars[v.Var])
-		}
-		for i := range v.List {
-			fill(&v.List[i])
-		}
-		if v.Lambda != nil {
-			fillExpr(v.Lambda)
-		}
-	}
-	fillExpr = func(e *ir.Expr) {
-		if e.Lit != nil {
-			fill(e.Lit)
-		}
-		for _, a := range e.Args {
-			fillExpr(a)
-		}
-	}
-	props := func(ps []ir.Prop) {
-		for i := range ps {
-			for j := range ps[i].Args {
-				fill(&ps[i].Args[j])
-			}
-		}
-	}
-	for _, n := range task.Nodes {
-		for i := range n.Args {
-			fill(&n.Args[i])
-		}
-		props(n.Props)
-		for i := range n.Handlers {
-			for j := range n.Handlers[i].Args {
-				fill(&n.Handlers[i].Args[j])
-			}
-			props(n.Handlers[i].Props)
-		}
-	}
-	task.Vars = nil
-	return err
-}
-
-// setValue sets v, of v.Type, to x.
-func setValue(v *ir.Value, x any) error {
-	name := v.Var
-	bad := func() error {
-		return fmt.Errorf("vars: %s is a %s, not %T %v", name, v.Type, x, x)
-	}
-	switch v.Type {
-	case types.Bool:
-		b, ok := x.(bool)
+	file := map[string]any{}
+	for name, value := range values {
+		t, ok := types[name]
 		if !ok {
-			return bad()
+			return nil, nil, nil, fmt.Errorf("vars: %s is not a template var of the script (declare it with `var %s TYPE`)", name, name)
 		}
-		v.Bool = b
-	case types.Int:
-		switch n := x.(type) {
-		case int:
-			v.Int = int64(n)
-		case int64:
-			v.Int = n
-		case uint64:
-			v.Int = int64(n)
-		default:
-			return bad()
-		}
-	case types.Float:
-		switch n := x.(type) {
-		case float64:
-			v.Float = n
-		case int:
-			v.Float = float64(n)
-		case int64:
-			v.Float = float64(n)
-		default:
-			return bad()
-		}
-	case types.String, types.Regex:
-		s, ok := x.(string)
-		if !ok {
-			return bad()
-		}
-		v.Str = s
-	case types.Duration:
-		switch d := x.(type) {
-		case time.Duration:
-			v.Dur = d
-		case string:
-			dur, err := time.ParseDuration(d)
-			if err != nil {
-				return fmt.Errorf("vars: %s: %v", name, err)
-			}
-			v.Dur = dur
-		default:
-			return bad()
-		}
-	default:
-		return fmt.Errorf("vars: template var %s of type %s is not supported", name, v.Type)
+		file[name] = map[string]any{"type": t, "value": value}
 	}
-	v.Var = ""
-	return nil
+	src, err := json.Marshal(file)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("vars: %w", err)
+	}
+	opts.Vars = compiler.ParseVars(script+" vars", src)
+	opts.NeedValues = true
+	return compiler.CheckFile(script, opts)
 }
 
 // Clock says which times a replay gives the points.

@@ -189,7 +189,7 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 	var handlers []jen.Code
 	for i, h := range n.Handlers {
 		id := fmt.Sprintf("%sHandler%d", node, i)
-		call, ok := handlerSetup(h)
+		call, ok := handlerSetup(h, n.taskID, "kapacitor:"+n.taskID+":"+node)
 		if !ok {
 			panic(fmt.Sprintf("%s: the .%s() handler is not supported by this version of tickc", node, h.Kind))
 		}
@@ -236,7 +236,7 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 }
 
 // handlerSetup returns the call that creates a handler in newTask.
-func handlerSetup(h ir.Handler) (jen.Code, bool) {
+func handlerSetup(h ir.Handler, taskID, topic string) (jen.Code, bool) {
 	switch h.Kind {
 	case "log":
 		mode := jen.Qual(alertPkg, "DefaultLogMode")
@@ -277,7 +277,7 @@ func handlerSetup(h ir.Handler) (jen.Code, bool) {
 		}
 		return jen.Qual(alertPkg, "NewExecHandler").Call(args...), true
 	default:
-		return serviceHandlerSetup(h)
+		return serviceHandlerSetup(h, taskID, topic)
 	}
 }
 

@@ -13,7 +13,7 @@ const handlersPkg = "github.com/tickc/tickc/runtime/alert/handlers"
 // (.slack(), .pagerDuty2(), ...) in newTask: its constructor gets the
 // task's configuration, for the kapacitor.conf section, and the script's
 // properties; false if tickc does not support the handler.
-func serviceHandlerSetup(h ir.Handler) (jen.Code, bool) {
+func serviceHandlerSetup(h ir.Handler, taskID, topic string) (jen.Code, bool) {
 	o := handlerOpts{h: h, d: jen.Dict{}}
 	var name string
 	switch h.Kind {
@@ -51,6 +51,7 @@ func serviceHandlerSetup(h ir.Handler) (jen.Code, bool) {
 		}
 		// Kapacitor's client_url is its own HTTP API.
 		o.d[jen.Id("ClientURL")] = jen.Lit("http://").Op("+").Id("env").Dot("Hostname").Op("+").Lit(":9092/kapacitor/v1")
+		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
 	case "victorOps":
 		name = "VictorOps"
 		o.str("RoutingKey", "routingKey")
@@ -62,6 +63,7 @@ func serviceHandlerSetup(h ir.Handler) (jen.Code, bool) {
 	case "teams":
 		name = "Teams"
 		o.str("ChannelURL", "channelURL")
+		o.d[jen.Id("Topic")] = jen.Lit(topic)
 	case "discord":
 		name = "Discord"
 		o.str("Workspace", "workspace")
@@ -76,6 +78,7 @@ func serviceHandlerSetup(h ir.Handler) (jen.Code, bool) {
 		o.flag("DisableNotification", "disableNotification")
 	case "alerta":
 		name = "Alerta"
+		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
 		for _, f := range [][2]string{{"Token", "token"}, {"Resource", "resource"}, {"Event", "event"},
 			{"Environment", "environment"}, {"Group", "group"}, {"Value", "value"}, {"Origin", "origin"}} {
 			o.str(f[0], f[1])

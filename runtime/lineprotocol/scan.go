@@ -1,7 +1,6 @@
 package lineprotocol
 
 import (
-	"bytes"
 	"fmt"
 	"math"
 )
@@ -64,16 +63,7 @@ func (p *Parser) scanKey(line []byte) (int, string) {
 	if len(line) == 0 || line[0] == ',' {
 		return 0, "missing measurement"
 	}
-	// Most lines have no backslash at all: then a stop byte is never
-	// escaped, and a simpler loop finds it.
-	plain := bytes.IndexByte(line, '\\') < 0
-	var i int
-	var esc bool
-	if plain {
-		i = scanPlain(line, 1, &nameStops)
-	} else {
-		i, esc = scanUnescaped(line, 1, &nameStops)
-	}
+	i, esc := scanUnescaped(line, 1, &nameStops)
 	if i == len(line) {
 		return i, "missing fields"
 	}
@@ -85,11 +75,7 @@ func (p *Parser) scanKey(line []byte) (int, string) {
 		if keyStart == len(line) || tagStops[line[keyStart]] && line[keyStart] != '\\' {
 			return keyStart, "missing tag key"
 		}
-		if plain {
-			i = scanPlain(line, keyStart+1, &tagStops)
-		} else {
-			i, esc = scanUnescaped(line, keyStart+1, &tagStops)
-		}
+		i, esc = scanUnescaped(line, keyStart+1, &tagStops)
 		if i == len(line) || line[i] != '=' {
 			return i, "missing tag value"
 		}
@@ -99,11 +85,7 @@ func (p *Parser) scanKey(line []byte) (int, string) {
 		if valueStart == len(line) || line[valueStart] == ',' || line[valueStart] == ' ' {
 			return valueStart, "missing tag value"
 		}
-		if plain {
-			i = scanPlain(line, valueStart+1, &tagStops)
-		} else {
-			i, esc = scanUnescaped(line, valueStart+1, &tagStops)
-		}
+		i, esc = scanUnescaped(line, valueStart+1, &tagStops)
 		if i == len(line) {
 			return i, "missing fields"
 		}
@@ -209,14 +191,6 @@ func scanUnescaped(line []byte, i int, stops *[256]bool) (int, bool) {
 		}
 	}
 	return i, esc
-}
-
-// scanPlain is scanUnescaped for a line without backslashes.
-func scanPlain(line []byte, i int, stops *[256]bool) int {
-	for i < len(line) && !stops[line[i]] {
-		i++
-	}
-	return i
 }
 
 // compare is bytes.Compare for short keys, without a call.
