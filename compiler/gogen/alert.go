@@ -231,6 +231,10 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 		jen.List(jen.Id("t").Dot(node+"Node"), jen.Err()).Op("=").Qual(alertPkg, "NewNode").Call(append(args, handlers...)...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
 		jen.Id("t").Dot(node+"Tester").Dot("t").Op("=").Id("t"),
+		// A failing handler never stops the task: its errors are counted
+		// against the node and logged at most once a minute each.
+		jen.Id("t").Dot(node+"Node").Dot("HandlerError").Op("=").Func().Params(jen.Id("_").Qual(alertPkg, "Handler"), jen.Err().Error()).Block(
+			jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(ng.g.pos[ng.n.ID]), jen.Err())),
 	)
 	return out
 }

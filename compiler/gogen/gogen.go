@@ -280,8 +280,21 @@ func (g *gen) renderInstance(f *jen.File) {
 	}
 	f.Comment("HTTPOut writes the JSON of the httpOut endpoint called name.")
 	f.Func().Params(jen.Id("t").Op("*").Id("task")).Id("HTTPOut").Params(jen.Id("name").String(), jen.Id("w").Qual("io", "Writer")).Bool().Block(httpOut...)
-	f.Comment("Close releases what the task holds.")
-	f.Func().Params(jen.Id("t").Op("*").Id("task")).Id("Close").Params().Error().Block(jen.Return(jen.Nil()))
+	// Alert nodes keep their .log() files open and buffer lines: close them
+	// all and report the first error.
+	var closes []jen.Code
+	for _, n := range g.nodes {
+		if n.Kind == "alert" {
+			closes = append(closes, jen.If(jen.Err().Op(":=").Id("t").Dot(n.Name+"Node").Dot("Close").Call(), jen.Err().Op("!=").Nil().Op("&&").Id("first").Op("==").Nil()).Block(
+				jen.Id("first").Op("=").Err()))
+		}
+	}
+	closeBody := []jen.Code{jen.Return(jen.Nil())}
+	if len(closes) > 0 {
+		closeBody = append(append([]jen.Code{jen.Var().Id("first").Error()}, closes...), jen.Return(jen.Id("first")))
+	}
+	f.Comment("Close releases what the task holds: it flushes and closes the alert log files.")
+	f.Func().Params(jen.Id("t").Op("*").Id("task")).Id("Close").Params().Error().Block(closeBody...)
 }
 
 // groupState is the per-group state struct of one node: the state of its

@@ -83,6 +83,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
 	t.alert2Tester.t = t
+	t.alert2Node.HandlerError = func(_ alert.Handler, err error) {
+		t.errs.Report(2, err)
+	}
 	return t, nil
 }
 
@@ -105,9 +108,13 @@ func (t *task) HTTPOut(name string, w io.Writer) bool {
 	return false
 }
 
-// Close releases what the task holds.
+// Close releases what the task holds: it flushes and closes the alert log files.
 func (t *task) Close() error {
-	return nil
+	var first error
+	if err := t.alert2Node.Close(); err != nil && first == nil {
+		first = err
+	}
+	return first
 }
 
 // stream0 is stream (task.tick:6).

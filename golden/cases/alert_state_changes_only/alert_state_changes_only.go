@@ -82,6 +82,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
 	t.alert2Tester.t = t
+	t.alert2Node.HandlerError = func(_ alert.Handler, err error) {
+		t.errs.Report(3, err)
+	}
 	alert3Templates, err := alert.NewTemplates("alert_state_changes_only", alert.ServerInfo{Hostname: env.Hostname}, "changes-1m/{{ index .Tags \"host\" }}", alert.DefaultMessage, alert.DefaultDetails)
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
@@ -100,6 +103,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
 	t.alert3Tester.t = t
+	t.alert3Node.HandlerError = func(_ alert.Handler, err error) {
+		t.errs.Report(2, err)
+	}
 	return t, nil
 }
 
@@ -118,9 +124,16 @@ func (t *task) HTTPOut(name string, w io.Writer) bool {
 	return false
 }
 
-// Close releases what the task holds.
+// Close releases what the task holds: it flushes and closes the alert log files.
 func (t *task) Close() error {
-	return nil
+	var first error
+	if err := t.alert3Node.Close(); err != nil && first == nil {
+		first = err
+	}
+	if err := t.alert2Node.Close(); err != nil && first == nil {
+		first = err
+	}
+	return first
 }
 
 // stream0 is stream (task.tick:6).
