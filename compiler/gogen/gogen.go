@@ -19,6 +19,7 @@ import (
 	"github.com/dave/jennifer/jen"
 	"golang.org/x/tools/imports"
 
+	"github.com/tickc/tickc/compiler/catalog"
 	"github.com/tickc/tickc/compiler/dot"
 	"github.com/tickc/tickc/compiler/ir"
 )
@@ -72,6 +73,25 @@ func (g *gen) order() {
 	for i, n := range g.nodes {
 		g.pos[n.ID] = i
 	}
+}
+
+// services returns the configuration sections of the alert services the
+// task's handlers use, sorted.
+func (g *gen) services() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, n := range g.task.Nodes {
+		for _, h := range n.Handlers {
+			spec := catalog.Handlers[h.Kind]
+			if spec == nil || spec.Section == "" || spec.Section == "httppost" || seen[spec.Section] {
+				continue
+			}
+			seen[spec.Section] = true
+			out = append(out, spec.Section)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // setup adds statements to newTask; usesErr says they assign err.
@@ -200,6 +220,9 @@ func (g *gen) programFields() []jen.Code {
 			outs = append(outs, jen.Lit(o))
 		}
 		fields = append(fields, jen.Id("HTTPOuts").Op(":").Index().String().Values(outs...))
+	}
+	if services := g.services(); len(services) > 0 {
+		fields = append(fields, jen.Id("Services").Op(":").Add(strSlice(services)))
 	}
 	fields = append(fields, jen.Id("New").Op(":").Id("newTask"))
 	for i := range fields {

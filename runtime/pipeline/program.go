@@ -17,6 +17,9 @@ type Program struct {
 	Nodes []NodeInfo
 	// HTTPOuts lists the httpOut endpoint names.
 	HTTPOuts []string
+	// Services lists the kapacitor.conf sections of the alert services the
+	// task's handlers use (slack, pagerduty2, ...), sorted.
+	Services []string
 	// New starts an instance of the task. It fails when the task cannot
 	// start, as Kapacitor's would not: a handler that cannot be set up.
 	New func(env *Env) (Instance, error)

@@ -28,6 +28,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/tickc/tickc/runtime/alert/handlers"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/urfave/cli/v2"
 )
@@ -234,7 +235,14 @@ it, and pass it to serve, replay or record:
 
    ` + r.name + " config > task.conf\n   " + r.name + " serve --config task.conf",
 		Action: func(c *cli.Context) error {
-			_, err := io.WriteString(r.stdout, DefaultConfig)
+			text := DefaultConfig
+			// The sections of the alert services the task's handlers use.
+			for _, s := range r.p.Services {
+				if section, ok := handlers.DefaultSection(s); ok {
+					text += "\n" + section
+				}
+			}
+			_, err := io.WriteString(r.stdout, text)
 			return err
 		},
 	}

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"fmt"
+	"github.com/BurntSushi/toml"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -622,5 +623,24 @@ func TestSignal(t *testing.T) {
 	}
 	if !strings.Contains(stderr.String(), "msg=stopped") {
 		t.Errorf("no graceful stop:\n%s", stderr.String())
+	}
+}
+
+// config prints the sections of the alert services the task uses, so a user
+// sees which keys to fill in.
+func TestConfigCommandPrintsServiceSections(t *testing.T) {
+	fake := servertest.New("cpu_alert", true)
+	fake.Program.Services = []string{"slack", "telegram"}
+	res := run(t, context.Background(), fake, nil, "config")
+	if res.code != 0 {
+		t.Fatalf("exit %d: %s", res.code, res.stderr)
+	}
+	for _, want := range []string{"hostname = \"localhost\"", "[[slack]]", "username = \"kapacitor\"", "[telegram]", "chat-id = \"\""} {
+		if !strings.Contains(res.stdout, want) {
+			t.Errorf("config output lacks %q:\n%s", want, res.stdout)
+		}
+	}
+	if _, err := toml.Decode(res.stdout, &map[string]any{}); err != nil {
+		t.Errorf("config output is not valid TOML: %v", err)
 	}
 }

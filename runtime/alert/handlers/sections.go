@@ -1,0 +1,36 @@
+package handlers
+
+import "strconv"
+
+// DefaultSection returns the kapacitor.conf section of a service as a task
+// binary's `config` command prints it for a task that uses the service:
+// every key its handler reads, with its default. ok is false for a name
+// that is not a service of this package.
+func DefaultSection(name string) (text string, ok bool) {
+	keys, ok := sectionKeys[name]
+	if !ok {
+		return "", false
+	}
+	header := "[" + name + "]"
+	if name == "slack" || name == "discord" { // one entry per workspace, as in kapacitor.conf
+		header = "[[" + name + "]]"
+	}
+	text = header + "\n  enabled = false\n"
+	for _, kv := range keys {
+		text += "  " + kv[0] + " = " + strconv.Quote(kv[1]) + "\n"
+	}
+	return text, true
+}
+
+// sectionKeys lists each section's keys and defaults, in the order
+// kapacitor.conf shows them.
+var sectionKeys = map[string][][2]string{
+	"slack":      {{"workspace", ""}, {"url", ""}, {"channel", ""}, {"username", "kapacitor"}, {"icon-emoji", ""}},
+	"pagerduty2": {{"url", DefaultPagerDuty2URL}, {"routing-key", ""}},
+	"victorops":  {{"url", DefaultVictorOpsURL}, {"api-key", ""}, {"routing-key", ""}},
+	"opsgenie2":  {{"url", DefaultOpsGenie2URL}, {"api-key", ""}},
+	"teams":      {{"channel-url", ""}},
+	"discord":    {{"workspace", ""}, {"url", ""}},
+	"telegram":   {{"url", DefaultTelegramURL}, {"token", ""}, {"chat-id", ""}, {"parse-mode", ""}},
+	"alerta":     {{"url", ""}, {"token", ""}, {"token-prefix", ""}, {"environment", ""}, {"origin", ""}},
+}
