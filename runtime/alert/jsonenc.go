@@ -3,80 +3,26 @@ package alert
 import (
 	"encoding/json"
 	"errors"
-	"math"
 	"reflect"
 	"slices"
 	"strconv"
 	"time"
 	"unicode/utf8"
+
+	"github.com/tickc/tickc/runtime/jsonfmt"
 )
 
 // The append functions below encode values exactly as encoding/json does by
 // default (HTML-safe escaping included); json_test.go checks them against
 // encoding/json.
 
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string: '"' and '\\' escaped, \b \f \n
-// \r \t as short escapes, other control characters and <, >, & as \u00XX,
-// U+2028 and U+2029 escaped, and invalid UTF-8 replaced by \ufffd.
-func appendString(dst []byte, s string) []byte {
-	dst = append(dst, '"')
-	dst = appendStringContent(dst, s)
-	return append(dst, '"')
-}
+// appendString appends s as a JSON string (jsonfmt's encoding, which is
+// encoding/json's, HTML-safe escaping included).
+func appendString(dst []byte, s string) []byte { return jsonfmt.AppendString(dst, s) }
 
 // appendStringContent appends s escaped as appendString escapes it,
 // without the quotes.
-func appendStringContent(dst []byte, s string) []byte {
-	start := 0
-	for i := 0; i < len(s); {
-		b := s[i]
-		if b < utf8.RuneSelf {
-			if jsonSafe[b] {
-				i++
-				continue
-			}
-			dst = append(dst, s[start:i]...)
-			switch b {
-			case '"', '\\':
-				dst = append(dst, '\\', b)
-			case '\b':
-				dst = append(dst, '\\', 'b')
-			case '\f':
-				dst = append(dst, '\\', 'f')
-			case '\n':
-				dst = append(dst, '\\', 'n')
-			case '\r':
-				dst = append(dst, '\\', 'r')
-			case '\t':
-				dst = append(dst, '\\', 't')
-			default:
-				dst = append(dst, '\\', 'u', '0', '0', hexDigits[b>>4], hexDigits[b&0xF])
-			}
-			i++
-			start = i
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError && size == 1 {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, `\ufffd`...)
-			i += size
-			start = i
-			continue
-		}
-		if r == '\u2028' || r == '\u2029' {
-			dst = append(dst, s[start:i]...)
-			dst = append(dst, '\\', 'u', '2', '0', '2', hexDigits[r&0xF])
-			i += size
-			start = i
-			continue
-		}
-		i += size
-	}
-	return append(dst, s[start:]...)
-}
+func appendStringContent(dst []byte, s string) []byte { return jsonfmt.AppendStringContent(dst, s) }
 
 // jsonSafe marks the ASCII bytes that appendString copies as they are.
 // (Initialised with the package's variables, before any init function
@@ -94,30 +40,9 @@ func isJSONSafe(c byte) bool {
 	return c >= 0x20 && c < utf8.RuneSelf && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
 }
 
-// appendFloat appends f as encoding/json formats a float64: the shortest
-// representation, in exponent form below 1e-6 and from 1e21 on (with a
-// one-digit negative exponent written without padding). NaN and infinities
-// are an error, as in encoding/json.
-func appendFloat(dst []byte, f float64) ([]byte, error) {
-	if math.IsInf(f, 0) || math.IsNaN(f) {
-		return nil, &json.UnsupportedValueError{Str: strconv.FormatFloat(f, 'g', -1, 64)}
-	}
-	abs := math.Abs(f)
-	format := byte('f')
-	if abs != 0 && (abs < 1e-6 || abs >= 1e21) {
-		format = 'e'
-	}
-	dst = strconv.AppendFloat(dst, f, format, -1, 64)
-	if format == 'e' {
-		// clean up e-09 to e-9
-		n := len(dst)
-		if n >= 4 && dst[n-4] == 'e' && dst[n-3] == '-' && dst[n-2] == '0' {
-			dst[n-2] = dst[n-1]
-			dst = dst[:n-1]
-		}
-	}
-	return dst, nil
-}
+// appendFloat appends f as encoding/json formats a float64; NaN and
+// infinities are an error.
+func appendFloat(dst []byte, f float64) ([]byte, error) { return jsonfmt.AppendFloat(dst, f) }
 
 func appendInt(dst []byte, i int64) []byte {
 	return strconv.AppendInt(dst, i, 10)

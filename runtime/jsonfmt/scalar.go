@@ -70,6 +70,13 @@ func init() {
 // \ufffd.
 func AppendString[S ~string | ~[]byte](dst []byte, s S) []byte {
 	dst = append(dst, '"')
+	dst = AppendStringContent(dst, s)
+	return append(dst, '"')
+}
+
+// AppendStringContent appends s escaped as AppendString escapes it, without
+// the quotes, for text that is spliced into a JSON string.
+func AppendStringContent[S ~string | ~[]byte](dst []byte, s S) []byte {
 	start := 0 // of the bytes not yet copied
 	for i := 0; i < len(s); {
 		c := s[i]
@@ -115,6 +122,5 @@ func AppendString[S ~string | ~[]byte](dst []byte, s S) []byte {
 		i += size
 		start = i
 	}
-	dst = append(dst, s[start:]...)
-	return append(dst, '"')
+	return append(dst, s[start:]...)
 }
