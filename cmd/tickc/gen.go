@@ -62,7 +62,8 @@ the same and compiles it; use gen to read or vendor the generated code.`,
 // generate checks the task file named by the command's argument and
 // returns its generated Go files; diagnostics go to stderr.
 func generate(c *cli.Context) (map[string][]byte, error) {
-	if c.NArg() != 1 {
+	// run passes the program's arguments after the file.
+	if c.NArg() != 1 && (c.Command.Name != "run" || c.NArg() == 0) {
 		return nil, fmt.Errorf("%s needs exactly one FILE", c.Command.Name)
 	}
 	opts, err := checkOptions(c)

@@ -201,3 +201,31 @@ func TestFlagsAfterArguments(t *testing.T) {
 		t.Fatalf("flags after the file were not applied: %v", err)
 	}
 }
+
+// tickc run builds the task and passes what follows the file to it.
+func TestRunPassesArguments(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a task binary")
+	}
+	dir := t.TempDir()
+	script := writeScript(t, "run_task.tick", `dbrp "telegraf"."autogen"
+stream
+    |from()
+        .measurement('cpu')
+    |alert()
+        .crit(lambda: "usage_idle" < 70.0)
+        .log('`+filepath.Join(dir, "alerts.log")+`')
+`)
+	data := filepath.Join(dir, "data.lp")
+	if err := os.WriteFile(data, []byte("cpu,host=a usage_idle=50.0 1700000000000000000\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut := tickc(t, "run", script, "--", "replay", "--rec-time", data)
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errOut)
+	}
+	log, err := os.ReadFile(filepath.Join(dir, "alerts.log"))
+	if err != nil || !strings.Contains(string(log), `"level":"CRITICAL"`) {
+		t.Fatalf("no alert from the replay run through tickc run: %v %s", err, log)
+	}
+}
