@@ -4,6 +4,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/tickc/tickc/compiler/ir"
+	"github.com/tickc/tickc/compiler/types"
 )
 
 // handlersPkg holds the handlers that call web services.
@@ -88,6 +89,39 @@ func serviceHandlerSetup(h ir.Handler, taskID, topic string) (jen.Code, bool) {
 		if p := h.Lookup("timeout"); p != nil {
 			o.d[jen.Id("Timeout")] = durationLit(p.Args[0].Dur)
 		}
+	case "pagerDuty":
+		name = "PagerDuty"
+		o.str("ServiceKey", "serviceKey")
+		// Kapacitor's client_url is its own HTTP API.
+		o.d[jen.Id("ClientURL")] = jen.Lit("http://").Op("+").Id("env").Dot("Hostname").Op("+").Lit(":9092/kapacitor/v1")
+	case "opsGenie":
+		name = "OpsGenie"
+		o.list("Teams", "teams")
+		o.list("Recipients", "recipients")
+	case "pushover":
+		// .userKey() is accepted but, as in Kapacitor, not used.
+		name = "Pushover"
+		o.str("Device", "device")
+		o.str("Title", "title")
+		o.strAny("URL", "uRL", "URL")
+		o.strAny("URLTitle", "uRLTitle", "URLTitle")
+		o.str("Sound", "sound")
+	case "sensu":
+		name = "Sensu"
+		o.str("Source", "source")
+		o.list("Handlers", "handlers")
+		meta := jen.Dict{}
+		for _, p := range h.Props {
+			if p.Name == "metadata" && len(p.Args) == 2 {
+				meta[jen.Lit(p.Args[0].Str)] = anyLit(p.Args[1])
+			}
+		}
+		if len(meta) > 0 {
+			o.d[jen.Id("Metadata")] = jen.Map(jen.String()).Any().Values(meta)
+		}
+		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
+	case "talk":
+		name = "Talk"
 	default:
 		return nil, false
 	}
@@ -108,6 +142,36 @@ func (o handlerOpts) str(field, prop string) {
 	if p := o.h.Lookup(prop); p != nil && len(p.Args) > 0 {
 		o.d[jen.Id(field)] = jen.Lit(p.Args[0].Str)
 	}
+}
+
+// strAny sets field from the last call of any of the properties props
+// (the spellings of one Kapacitor field, .uRL and .URL).
+func (o handlerOpts) strAny(field string, props ...string) {
+	for i := len(o.h.Props) - 1; i >= 0; i-- {
+		p := o.h.Props[i]
+		for _, name := range props {
+			if p.Name == name && len(p.Args) > 0 {
+				o.d[jen.Id(field)] = jen.Lit(p.Args[0].Str)
+				return
+			}
+		}
+	}
+}
+
+// anyLit is the Go literal of a property value of any type, as Kapacitor
+// stores it (int64, float64, string, bool, time.Duration).
+func anyLit(v ir.Value) jen.Code {
+	switch v.Type {
+	case types.Int:
+		return jen.Lit(v.Int)
+	case types.Float:
+		return jen.Lit(v.Float)
+	case types.Bool:
+		return jen.Lit(v.Bool)
+	case types.Duration:
+		return durationLit(v.Dur)
+	}
+	return jen.Lit(v.Str)
 }
 
 // flag sets field when the flag property prop is called.

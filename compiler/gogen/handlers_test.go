@@ -9,6 +9,7 @@ import (
 	"github.com/dave/jennifer/jen"
 
 	"github.com/tickc/tickc/compiler/ir"
+	"github.com/tickc/tickc/compiler/types"
 )
 
 func TestServiceHandlerSetup(t *testing.T) {
@@ -33,6 +34,21 @@ func TestServiceHandlerSetup(t *testing.T) {
 		{ir.Handler{Kind: "alerta", Props: []ir.Prop{{Name: "timeout", Args: []ir.Value{{Dur: time.Hour}}}}},
 			[]string{"Timeout: time.Hour", "TaskName: \"cpu\""}},
 		{ir.Handler{Kind: "teams"}, []string{"Topic: \"kapacitor:cpu:alert2\""}},
+		{ir.Handler{Kind: "talk"}, []string{"handlers.NewTalk(env.Config, handlers.TalkOptions{})"}},
+		{ir.Handler{Kind: "pagerDuty", Props: []ir.Prop{{Name: "serviceKey", Args: []ir.Value{str("k")}}}},
+			[]string{"handlers.NewPagerDuty(", "ServiceKey: \"k\"", "env.Hostname"}},
+		{ir.Handler{Kind: "opsGenie", Props: []ir.Prop{{Name: "recipients", Args: []ir.Value{str("a")}}}},
+			[]string{"handlers.NewOpsGenie(", "Recipients: []string{\"a\"}"}},
+		{ir.Handler{Kind: "pushover", Props: []ir.Prop{
+			{Name: "URL", Args: []ir.Value{str("http://a")}},
+			{Name: "uRL", Args: []ir.Value{str("http://b")}},
+			{Name: "URLTitle", Args: []ir.Value{str("t")}}}},
+			[]string{"URL: \"http://b\"", "URLTitle: \"t\""}},
+		{ir.Handler{Kind: "sensu", Props: []ir.Prop{
+			{Name: "source", Args: []ir.Value{str("{{ .Name }}")}},
+			{Name: "metadata", Args: []ir.Value{str("n"), {Type: types.Int, Int: 3}}},
+			{Name: "metadata", Args: []ir.Value{str("s"), {Type: types.String, Str: "x"}}}}},
+			[]string{"Source: \"{{ .Name }}\"", "\"n\": int64(3)", "\"s\": \"x\"", "TaskName: \"cpu\""}},
 	} {
 		code, ok := serviceHandlerSetup(c.h, "cpu", "kapacitor:cpu:alert2")
 		if !ok {

@@ -80,6 +80,7 @@ func (ng *nodeGen) send(value jen.Code) []jen.Code {
 			children = append(children, child)
 		}
 	}
+	out = append(out, ng.countEmitted(value, len(children))...) // for stats(), wallclock.go
 	for i, child := range children {
 		out = append(out, jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[ng.n.ID])).Dot("Out").Index(jen.Lit(i)).Dot("Add").Call(jen.Lit(1)))
 		arg := value
@@ -191,7 +192,8 @@ var emitters map[string]func(*nodeGen) []jen.Code
 // from() and groupBy(), which assign groups, and nodes whose runtime counts
 // its groups itself (window, union, join, flatten).
 var ungrouped = map[string]bool{"stream": true, "batch": true, "from": true, "groupBy": true, "window": true, "union": true,
-	"join": true, "flatten": true}
+	"join": true, "flatten": true,
+	"query": true} // a query node sets its batches' group, then counts it
 
 func init() {
 	emitters = map[string]func(*nodeGen) []jen.Code{
@@ -211,6 +213,11 @@ func init() {
 		"join":     (*nodeGen).join,
 		"combine":  (*nodeGen).combine,
 		"flatten":  (*nodeGen).flatten,
+		// wallclock.go
+		"stats": (*nodeGen).stats, "barrier": (*nodeGen).barrier, "kapacitorLoopback": (*nodeGen).kapacitorLoopback,
+		// batch.go
+		"batch": (*nodeGen).batchSource,
+		"query": (*nodeGen).query,
 	}
 	for name := range reducers {
 		emitters[name] = (*nodeGen).influxql

@@ -20,9 +20,48 @@ type Program struct {
 	// Services lists the kapacitor.conf sections of the alert services the
 	// task's handlers use (slack, pagerduty2, ...), sorted.
 	Services []string
+	// Queries describes the query nodes of a batch task, in the order of
+	// the task's query nodes; the binary schedules and runs them and hands
+	// the results to the instance's Batch method (see BatchInstance).
+	Queries []Query
 	// New starts an instance of the task. It fails when the task cannot
 	// start, as Kapacitor's would not: a handler that cannot be set up.
 	New func(env *Env) (Instance, error)
+}
+
+// Query describes one query node of a batch task: its InfluxQL and its
+// schedule, as set by the node's properties.
+type Query struct {
+	Node   string // the node's name, "query1"
+	Text   string // the SELECT statement given to query()
+	Period time.Duration
+	Every  time.Duration
+	Align  bool
+	Cron   string
+	Offset time.Duration
+	// AlignGroup aligns the GROUP BY time buckets with the query's start.
+	AlignGroup bool
+	// GroupBy lists the .groupBy() dimensions in order: tag names, "*",
+	// and "" where the time() dimension, GroupByTime, is.
+	GroupBy            []string
+	GroupByTime        *TimeDim
+	GroupByMeasurement bool
+	// Fill is .fill(): "null", "none", "previous", "linear", a number as
+	// text, or "" for none.
+	Fill    string
+	Cluster string
+}
+
+// TimeDim is a GROUP BY time(length, offset) dimension.
+type TimeDim struct {
+	Length, Offset time.Duration
+}
+
+// BatchInstance is implemented by the instances of batch tasks: Batch
+// delivers a batch that the query-th query produced to that query node.
+// Like Point, it is called from one goroutine at a time.
+type BatchInstance interface {
+	Batch(query int, b *Batch)
 }
 
 // DBRP is a database and retention policy a task reads.
@@ -46,6 +85,13 @@ type Env struct {
 	Config Config
 	// Now is the wall clock; replays may substitute their own.
 	Now func() time.Time
+	// Timers runs the callbacks of the wall-clock nodes (stats, barrier)
+	// under the task's lock; nil: they never fire (see timers.go).
+	Timers Timers
+	// Loopback receives the points a kapacitorLoopback node writes (to a
+	// db/rp the task does not read: a loop fails the task's start, as in
+	// Kapacitor). Nil drops them. It is called under the task's lock.
+	Loopback func(p *Point)
 }
 
 // Config looks up configuration values by kapacitor.conf section and key.

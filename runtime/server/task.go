@@ -10,6 +10,7 @@ import (
 	"github.com/tickc/tickc/runtime/alert"
 	"github.com/tickc/tickc/runtime/lineprotocol"
 	"github.com/tickc/tickc/runtime/pipeline"
+	"github.com/tickc/tickc/runtime/timer"
 )
 
 // Task hosts one running instance of a compiled task. It serialises
@@ -34,6 +35,10 @@ type Task struct {
 	tap    func(db, rp string, lp *lineprotocol.Parser)
 	closed bool
 	batch  Batch // of DeliverBatch
+	// timers, when replayed, advance to each delivered point's time (see
+	// ReplayTimers); started says the first point rebased them.
+	timers  *timer.Schedule
+	started bool
 
 	received atomic.Int64 // points of the task's DBRPs: the source node's "collected"
 	ignored  atomic.Int64 // points of other DBRPs
@@ -110,6 +115,23 @@ func (t *Task) Deliver(db, rp string, p *pipeline.Point) bool {
 	return true
 }
 
+// DeliverQueryBatch passes a batch that the query-th query of a batch task
+// produced to the instance, under the task's lock. It does nothing once
+// the task is closed or if the instance takes no batches.
+func (t *Task) DeliverQueryBatch(query int, b *pipeline.Batch) {
+	bi, ok := t.Instance.(pipeline.BatchInstance)
+	if !ok {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if t.closed {
+		return
+	}
+	t.received.Add(int64(len(b.Points)))
+	bi.Batch(query, b)
+}
+
 // DeliverBatch calls fill with a Batch that delivers points as Deliver
 // does, and holds the task's lock while fill runs, so that a caller feeding
 // many points in a row (a replay) does not lock for each. fill should
@@ -159,6 +181,14 @@ func (b *Batch) Deliver(db, rp string, p *pipeline.Point) bool {
 // caller counts it in t.received.
 func (t *Task) deliver(db, rp string, p *pipeline.Point) {
 	p.DB, p.RP = db, t.rp(rp)
+	if t.timers != nil {
+		at := time.Unix(0, p.Time)
+		if !t.started {
+			t.started = true
+			t.timers.Rebase(at)
+		}
+		t.timers.Advance(at)
+	}
 	t.Instance.Point(p)
 }
 

@@ -50,6 +50,9 @@ type Config struct {
 		Level string `toml:"level"`
 	} `toml:"logging"`
 
+	// InfluxDB is [[influxdb]]: the servers batch queries run against.
+	InfluxDB []InfluxDBConfig `toml:"influxdb"`
+
 	// raw holds every key of the defaults and the file, for Section.
 	raw map[string]any
 }

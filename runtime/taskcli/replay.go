@@ -17,6 +17,7 @@ import (
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/recording"
 	"github.com/tickc/tickc/runtime/server"
+	"github.com/tickc/tickc/runtime/timer"
 	"github.com/urfave/cli/v2"
 )
 
@@ -69,15 +70,12 @@ Examples:
 				return usageError{fmt.Errorf("replay takes one recording FILE")}
 			}
 			path := c.Args().First()
-			if strings.HasSuffix(strings.ToLower(path), ".brpl") {
-				return fmt.Errorf("%s: replaying batch recordings is not supported yet", path)
-			}
 			precision, ok := precisions[c.String("precision")]
 			if !ok {
 				return usageError{fmt.Errorf("unknown precision %q (want n, u, ms, s, m or h)", c.String("precision"))}
 			}
-			if r.p.Type == "batch" {
-				return fmt.Errorf("task %s is a batch task; replaying batch recordings is not supported yet", r.p.ID)
+			if r.p.Type == "batch" || strings.HasSuffix(strings.ToLower(path), ".brpl") {
+				return r.replayBatchCommand(c, path)
 			}
 			cfg, log, closeLog, err := r.setup(c)
 			if err != nil {
@@ -143,11 +141,15 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 		return fmt.Errorf("%s: %w", o.path, err)
 	}
 
-	inst, err := r.p.New(r.env(cfg, log))
+	env := r.env(cfg, log)
+	timers := timer.New(time.Now()) // the stats and barrier nodes' clock
+	env.Timers = timers
+	inst, err := r.p.New(env)
 	if err != nil {
 		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
 	}
 	task := server.NewTask(r.p, inst)
+	task.ReplayTimers(timers)
 	task.DefaultRP = cfg.DefaultRetentionPolicy
 
 	var stats replayStats

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/server"
+	"github.com/tickc/tickc/runtime/timer"
 	"github.com/urfave/cli/v2"
 )
 
@@ -63,11 +64,15 @@ Example:
 // every point delivered to the task. prof, if not nil, measures from when
 // the task serves until it has stopped.
 func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *recorder, duration time.Duration, prof *profiler) error {
-	inst, err := r.p.New(r.env(cfg, log))
+	env := r.env(cfg, log)
+	timers := timer.New(time.Now()) // the stats and barrier nodes' clock
+	env.Timers = timers
+	inst, err := r.p.New(env)
 	if err != nil {
 		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
 	}
 	task := server.NewTask(r.p, inst)
+	task.RunTimers(timers)
 	task.DefaultRP = cfg.DefaultRetentionPolicy
 	if rec != nil {
 		task.SetTap(rec.write)
@@ -91,6 +96,12 @@ func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *
 	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
+	stopQueries, err := r.startQueries(ctx, cfg, log, task)
+	if err != nil {
+		hs.Close()
+		task.Close()
+		return err
+	}
 
 	addr := ln.Addr().String()
 	log.Info("serving task", "task", r.p.ID, "type", r.p.Type, "dbrps", fmt.Sprint(dbrps(r.p)),
@@ -119,6 +130,7 @@ func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *
 	if err := hs.Shutdown(stopCtx); err != nil {
 		log.Warn("requests still in progress when stopping", "error", err)
 	}
+	stopQueries()
 	closeErr := task.Close()
 	if closeErr != nil {
 		log.Error("closing the task", "error", closeErr)

@@ -33,4 +33,9 @@ var sectionKeys = map[string][][2]string{
 	"discord":    {{"workspace", ""}, {"url", ""}},
 	"telegram":   {{"url", DefaultTelegramURL}, {"token", ""}, {"chat-id", ""}, {"parse-mode", ""}},
 	"alerta":     {{"url", ""}, {"token", ""}, {"token-prefix", ""}, {"environment", ""}, {"origin", ""}},
+	"pagerduty":  {{"url", DefaultPagerDutyURL}, {"service-key", ""}},
+	"opsgenie":   {{"api-key", ""}, {"url", DefaultOpsGenieURL}, {"recovery_url", DefaultOpsGenieRecoveryURL}},
+	"pushover":   {{"token", ""}, {"user-key", ""}, {"url", DefaultPushoverURL}},
+	"sensu":      {{"addr", ""}, {"source", DefaultSensuSource}},
+	"talk":       {{"url", ""}, {"author_name", ""}},
 }
