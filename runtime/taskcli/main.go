@@ -33,6 +33,21 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
+// influxDBSection is the [[influxdb]] section `config` prints for a batch
+// task, in kapacitor.conf's keys.
+const influxDBSection = `
+[[influxdb]]
+  # The InfluxDB 1.x server the task's queries run against.
+  enabled = true
+  name = "default"
+  default = true
+  urls = ["http://localhost:8086"]
+  username = ""
+  password = ""
+  # How long one query may take; 0 means no limit.
+  timeout = "0s"
+`
+
 // Main runs the task binary's command line with the process's arguments
 // and exits. SIGINT and SIGTERM stop a running command gracefully; a
 // second signal kills the process.
@@ -236,6 +251,9 @@ it, and pass it to serve, replay or record:
    ` + r.name + " config > task.conf\n   " + r.name + " serve --config task.conf",
 		Action: func(c *cli.Context) error {
 			text := DefaultConfig
+			if len(r.p.Queries) > 0 { // a batch task queries InfluxDB
+				text += influxDBSection
+			}
 			// The sections of the alert services the task's handlers use.
 			for _, s := range r.p.Services {
 				if section, ok := handlers.DefaultSection(s); ok {
