@@ -24,16 +24,6 @@ func appendString(dst []byte, s string) []byte { return jsonfmt.AppendString(dst
 // without the quotes.
 func appendStringContent(dst []byte, s string) []byte { return jsonfmt.AppendStringContent(dst, s) }
 
-// jsonSafe marks the ASCII bytes that appendString copies as they are.
-// (Initialised with the package's variables, before any init function
-// may use it.)
-var jsonSafe = func() (safe [256]bool) {
-	for c := range safe {
-		safe[c] = isJSONSafe(byte(c))
-	}
-	return safe
-}()
-
 // isJSONSafe reports whether appendString copies the byte c as it is when
 // it is a whole character.
 func isJSONSafe(c byte) bool {
