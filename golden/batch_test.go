@@ -46,7 +46,7 @@ func TestBatchTaskAgainstInfluxDB(t *testing.T) {
 
 	conf := filepath.Join(dir, "task.conf")
 	writeFile(t, conf, []byte(fmt.Sprintf("[[influxdb]]\n  enabled = true\n  name = \"test\"\n  urls = [%q]\n", db.URL)))
-	cmd := exec.Command(bin, "serve", "--config", conf, "--http-bind", "127.0.0.1:0")
+	cmd := exec.Command(bin, "serve", "--config", conf, "--http-bind", "127.0.0.1:0", "--data-dir", t.TempDir())
 	var out strings.Builder
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {

@@ -150,7 +150,7 @@ var serveURL = regexp.MustCompile(`url=(http://\S+)/kapacitor/v1/tasks/(\S+)`)
 // until it says where it listens.
 func startServer(t *testing.T, bin string, args ...string) *server {
 	t.Helper()
-	cmd := exec.Command(bin, append(args, "--http-bind", "127.0.0.1:0", "--log-level", "info")...)
+	cmd := exec.Command(bin, append(args, "--http-bind", "127.0.0.1:0", "--log-level", "info", "--data-dir", t.TempDir())...)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -230,6 +230,9 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 	out = append(out,
 		jen.List(jen.Id("t").Dot(node+"Node"), jen.Err()).Op("=").Qual(alertPkg, "NewNode").Call(append(args, handlers...)...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
+		// Load the topic's persisted event states before any point.
+		jen.If(jen.Err().Op(":=").Id("t").Dot(node+"Node").Dot("Persist").Call(jen.Id("env").Dot("State")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
 		jen.Id("t").Dot(node+"Tester").Dot("t").Op("=").Id("t"),
 		// A failing handler never stops the task: its errors are counted
 		// against the node and logged at most once a minute each.
@@ -266,6 +269,10 @@ func handlerSetup(h ir.Handler, taskID, topic string) (jen.Code, bool) {
 		hdr := jen.Code(jen.Nil())
 		if len(headers) > 0 {
 			hdr = jen.Map(jen.String()).String().Values(headers)
+		}
+		if p := h.Lookup("endpoint"); p != nil && url == "" {
+			// A configured [[httppost]] endpoint of the task's --config.
+			return jen.Qual(httppostPkg, "NewAlertHandler").Call(jen.Id("env").Dot("Config"), jen.Lit(p.Args[0].Str), hdr, timeout), true
 		}
 		return jen.Qual(alertPkg, "NewPostHandler").Call(jen.Lit(url), hdr, timeout), true
 	case "tcp":

@@ -315,7 +315,7 @@ func (g *gen) renderInstance(f *jen.File) {
 	// all and report the first error.
 	var closes []jen.Code
 	for _, n := range g.nodes {
-		if n.Kind == "alert" {
+		if n.Kind == "alert" || n.Kind == "sideload" {
 			closes = append(closes, jen.If(jen.Err().Op(":=").Id("t").Dot(n.Name+"Node").Dot("Close").Call(), jen.Err().Op("!=").Nil().Op("&&").Id("first").Op("==").Nil()).Block(
 				jen.Id("first").Op("=").Err()))
 		}

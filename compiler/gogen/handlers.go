@@ -110,18 +110,68 @@ func serviceHandlerSetup(h ir.Handler, taskID, topic string) (jen.Code, bool) {
 		name = "Sensu"
 		o.str("Source", "source")
 		o.list("Handlers", "handlers")
-		meta := jen.Dict{}
-		for _, p := range h.Props {
-			if p.Name == "metadata" && len(p.Args) == 2 {
-				meta[jen.Lit(p.Args[0].Str)] = anyLit(p.Args[1])
-			}
-		}
-		if len(meta) > 0 {
-			o.d[jen.Id("Metadata")] = jen.Map(jen.String()).Any().Values(meta)
-		}
+		o.keyValues("Metadata", "metadata")
 		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
 	case "talk":
 		name = "Talk"
+	case "serviceNow":
+		name = "ServiceNow"
+		o.strAny("URL", "uRL", "URL")
+		for _, f := range [][2]string{{"Username", "username"}, {"Password", "password"}, {"Source", "source"},
+			{"Node", "node"}, {"Type", "type"}, {"Resource", "resource"}, {"MetricName", "metricName"}, {"MessageKey", "messageKey"}} {
+			o.str(f[0], f[1])
+		}
+		o.keyValues("AdditionalInfo", "additionalInfo")
+		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
+	case "zenoss":
+		name = "Zenoss"
+		o.strAny("URL", "uRL", "URL")
+		for _, f := range [][2]string{{"Username", "username"}, {"Password", "password"}, {"Action", "action"},
+			{"Method", "method"}, {"Type", "type"}, {"Collector", "collector"}, {"Summary", "summary"},
+			{"Device", "device"}, {"Component", "component"}, {"EventClassKey", "eventClassKey"},
+			{"EventClass", "eventClass"}, {"Message", "message"}} {
+			o.str(f[0], f[1])
+		}
+		if p := h.Lookup("tid"); p != nil && len(p.Args) > 0 {
+			o.d[jen.Id("TID")] = jen.Lit(p.Args[0].Int)
+		}
+		o.keyValues("CustomFields", "customField")
+		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
+	case "bigPanda":
+		// Only .appKey() is in the Kapacitor source tickc follows; the
+		// other properties are refused rather than dropped.
+		for _, p := range []string{"host", "primaryProperty", "secondaryProperty", "attribute"} {
+			if h.Lookup(p) != nil {
+				return nil, false
+			}
+		}
+		name = "BigPanda"
+		o.str("AppKey", "appKey")
+		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
+	case "email":
+		// .toTemplates() is not in the Kapacitor source tickc follows.
+		if h.Lookup("toTemplates") != nil {
+			return nil, false
+		}
+		name = "Email"
+		var to []jen.Code
+		for _, a := range h.Args {
+			to = append(to, jen.Lit(a.Str))
+		}
+		for _, p := range h.Props {
+			if p.Name == "to" {
+				for _, a := range p.Args {
+					to = append(to, jen.Lit(a.Str))
+				}
+			}
+		}
+		if len(to) > 0 {
+			o.d[jen.Id("To")] = jen.Index().String().Values(to...)
+		}
+	case "hipChat":
+		name = "HipChat"
+		o.str("Room", "room")
+		o.str("Token", "token")
 	default:
 		return nil, false
 	}
@@ -172,6 +222,25 @@ func anyLit(v ir.Value) jen.Code {
 		return durationLit(v.Dur)
 	}
 	return jen.Lit(v.Str)
+}
+
+// keyValues sets field to the map of every call prop(key, value); a later
+// key wins.
+func (o handlerOpts) keyValues(field, prop string) {
+	vals := map[string]ir.Value{}
+	for _, p := range o.h.Props {
+		if p.Name == prop && len(p.Args) == 2 {
+			vals[p.Args[0].Str] = p.Args[1]
+		}
+	}
+	if len(vals) == 0 {
+		return
+	}
+	m := jen.Dict{}
+	for k, v := range vals {
+		m[jen.Lit(k)] = anyLit(v)
+	}
+	o.d[jen.Id(field)] = jen.Map(jen.String()).Any().Values(m)
 }
 
 // flag sets field when the flag property prop is called.

@@ -49,6 +49,23 @@ func TestServiceHandlerSetup(t *testing.T) {
 			{Name: "metadata", Args: []ir.Value{str("n"), {Type: types.Int, Int: 3}}},
 			{Name: "metadata", Args: []ir.Value{str("s"), {Type: types.String, Str: "x"}}}}},
 			[]string{"Source: \"{{ .Name }}\"", "\"n\": int64(3)", "\"s\": \"x\"", "TaskName: \"cpu\""}},
+		{ir.Handler{Kind: "serviceNow", Props: []ir.Prop{
+			{Name: "URL", Args: []ir.Value{str("http://s")}},
+			{Name: "node", Args: []ir.Value{str("n")}},
+			{Name: "additionalInfo", Args: []ir.Value{str("k"), {Type: types.Int, Int: 1}}},
+			{Name: "additionalInfo", Args: []ir.Value{str("k"), {Type: types.Int, Int: 2}}}}},
+			[]string{"handlers.NewServiceNow(", "URL: \"http://s\"", "Node: \"n\"", "\"k\": int64(2)", "TaskName: \"cpu\""}},
+		{ir.Handler{Kind: "zenoss", Props: []ir.Prop{
+			{Name: "tid", Args: []ir.Value{{Type: types.Int, Int: 4}}},
+			{Name: "eventClassKey", Args: []ir.Value{str("e")}},
+			{Name: "customField", Args: []ir.Value{str("c"), str("v")}}}},
+			[]string{"handlers.NewZenoss(", "TID: int64(4)", "EventClassKey: \"e\"", "\"c\": \"v\""}},
+		{ir.Handler{Kind: "bigPanda", Props: []ir.Prop{{Name: "appKey", Args: []ir.Value{str("a")}}}},
+			[]string{"handlers.NewBigPanda(", "AppKey: \"a\""}},
+		{ir.Handler{Kind: "email", Args: []ir.Value{str("a@x")}, Props: []ir.Prop{{Name: "to", Args: []ir.Value{str("b@x")}}}},
+			[]string{"handlers.NewEmail(", "To: []string{\"a@x\", \"b@x\"}"}},
+		{ir.Handler{Kind: "hipChat", Props: []ir.Prop{{Name: "room", Args: []ir.Value{str("r")}}}},
+			[]string{"handlers.NewHipChat(", "Room: \"r\""}},
 	} {
 		code, ok := serviceHandlerSetup(c.h, "cpu", "kapacitor:cpu:alert2")
 		if !ok {
@@ -62,7 +79,10 @@ func TestServiceHandlerSetup(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := serviceHandlerSetup(ir.Handler{Kind: "zenoss"}, "cpu", ""); ok {
-		t.Error("zenoss is not implemented yet")
+	if _, ok := serviceHandlerSetup(ir.Handler{Kind: "kafka"}, "cpu", ""); ok {
+		t.Error("kafka is not implemented yet")
+	}
+	if _, ok := serviceHandlerSetup(ir.Handler{Kind: "bigPanda", Props: []ir.Prop{{Name: "host", Args: []ir.Value{str("h")}}}}, "cpu", ""); ok {
+		t.Error("bigPanda .host() is not implemented yet")
 	}
 }

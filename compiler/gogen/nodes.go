@@ -213,6 +213,7 @@ func init() {
 		"join":     (*nodeGen).join,
 		"combine":  (*nodeGen).combine,
 		"flatten":  (*nodeGen).flatten,
+		"sideload": (*nodeGen).sideload,
 		// wallclock.go
 		"stats": (*nodeGen).stats, "barrier": (*nodeGen).barrier, "kapacitorLoopback": (*nodeGen).kapacitorLoopback,
 		// batch.go

@@ -76,9 +76,6 @@ const httppostPkg = "github.com/tickc/tickc/runtime/httppost"
 // before it is passed on, with .codeField() adding the status code.
 func (ng *nodeGen) httpPost() []jen.Code {
 	n := ng.n
-	if len(n.Args) == 0 {
-		panic(fmt.Sprintf("%s (%s): httpPost().endpoint() needs [[httppost]] configuration, which this version of tickc does not support", n.Name, ng.g.where(n)))
-	}
 	node := n.Name + "Node"
 	headers := jen.Dict{}
 	for _, p := range n.All("header") {
@@ -93,9 +90,19 @@ func (ng *nodeGen) httpPost() []jen.Code {
 		timeout = durationLit(p.Args[0].Dur)
 	}
 	ng.g.addField(node, jen.Op("*").Qual(httppostPkg, "Node"))
+	// With .endpoint(name), the URL, headers, basic-auth and row-template
+	// come from the [[httppost]] section of the task's --config.
+	var newNode jen.Code
+	if p := n.Lookup("endpoint"); p != nil && len(n.Args) == 0 {
+		newNode = jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(httppostPkg, "NewEndpoint").Call(jen.Id("env").Dot("Config"), jen.Lit(p.Args[0].Str), hdr, timeout)
+	} else if len(n.Args) > 0 {
+		newNode = jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(httppostPkg, "New").Call(jen.Lit(n.Args[0].Str), hdr, timeout)
+	} else {
+		panic(fmt.Sprintf("%s (%s): httpPost() needs a URL or an .endpoint()", n.Name, ng.g.where(n)))
+	}
 	pos := ng.g.pos[n.ID]
 	ng.g.setup(true,
-		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(httppostPkg, "New").Call(jen.Lit(n.Args[0].Str), hdr, timeout),
+		newNode,
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(n.Name+": %w"), jen.Err()))),
 		jen.Id("t").Dot(node).Dot("OnError").Op("=").Func().Params(jen.Err().Error()).Block(jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err())),
 	)

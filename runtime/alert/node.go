@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"fmt"
 	"io"
 	"time"
 
@@ -54,8 +55,36 @@ func (n *Node) InitGroup(s *State, name, group string, tags map[string]string, t
 		return err
 	}
 	if es, ok := n.Topic.EventState(id); ok {
-		s.Restore(&n.Config, es.Level, t, es.Time)
+		if es.restored {
+			// A state persisted before a restart: continue its episode,
+			// so that the duration is the one an uninterrupted task
+			// reports (Kapacitor restarts it at the last event's time).
+			s.Restore(&n.Config, es.Level, t, es.Time.Add(-es.Duration))
+			if es.Level != OK {
+				s.lastTriggered = es.Time
+			}
+		} else {
+			s.Restore(&n.Config, es.Level, t, es.Time)
+		}
 	}
+	return nil
+}
+
+// Persist loads the node's topic from store and has store write the
+// topic's changes behind it. Call it before any point; it does nothing
+// when store is nil or the node has no topic (no handlers).
+func (n *Node) Persist(store pipeline.StateStore) error {
+	if store == nil || n.Topic == nil {
+		return nil
+	}
+	entries, err := store.Load(n.Topic.ID())
+	if err != nil {
+		return fmt.Errorf("loading alert state: %w", err)
+	}
+	if err := n.Topic.Restore(entries); err != nil {
+		return err
+	}
+	store.Track(n.Topic.ID(), n.Topic)
 	return nil
 }
 

@@ -1,6 +1,8 @@
 package alert
 
 import (
+	"encoding/json"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -14,6 +16,12 @@ type EventState struct {
 	Time     time.Time
 	Duration time.Duration
 	Level    Level
+
+	// restored marks a state loaded from the store (Topic.Restore) that no
+	// event has replaced yet: a group seeded from it continues the episode
+	// from its first trigger (Time - Duration), as if the task had not
+	// restarted.
+	restored bool
 }
 
 // Topic is an alert topic's event state, keyed by event ID (Kapacitor's
@@ -27,6 +35,9 @@ type Topic struct {
 
 	mu     sync.Mutex
 	events map[string]*EventState
+	// dirty holds the IDs collected since the last DrainChanges; nil
+	// unless the topic is persisted (Node.Persist).
+	dirty map[string]struct{}
 }
 
 // NewTopic returns an empty topic.
@@ -73,6 +84,9 @@ func (t *Topic) Collect(d *Data) {
 	} else {
 		d.PreviousLevel = cur.Level
 	}
+	if t.dirty != nil {
+		t.dirty[d.ID] = struct{}{}
+	}
 	*cur = EventState{
 		ID:       d.ID,
 		Message:  d.Message,
@@ -80,5 +94,61 @@ func (t *Topic) Collect(d *Data) {
 		Time:     d.Time,
 		Duration: d.Duration,
 		Level:    d.Level,
+	}
+}
+
+// storedState is the persisted form of an EventState (JSON, versioned).
+type storedState struct {
+	V        int           `json:"v"`
+	Level    Level         `json:"level"`
+	Time     time.Time     `json:"time"`
+	Duration time.Duration `json:"duration"`
+	Message  string        `json:"message,omitempty"`
+	Details  string        `json:"details,omitempty"`
+}
+
+// Restore loads persisted event states (as DrainChanges wrote them) into
+// the topic and starts tracking changes for DrainChanges.
+func (t *Topic) Restore(entries map[string][]byte) error {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	for id, v := range entries {
+		var st storedState
+		if err := json.Unmarshal(v, &st); err != nil {
+			return fmt.Errorf("alert state of %q: %w", id, err)
+		}
+		if st.V != 1 {
+			return fmt.Errorf("alert state of %q: unknown version %d", id, st.V)
+		}
+		t.events[id] = &EventState{ID: id, Message: st.Message, Details: st.Details,
+			Time: st.Time, Duration: st.Duration, Level: st.Level, restored: true}
+	}
+	if t.dirty == nil {
+		t.dirty = make(map[string]struct{})
+	}
+	return nil
+}
+
+// DrainChanges implements pipeline.StateSource: it calls put with the
+// encoded state of each ID collected since the last call.
+func (t *Topic) DrainChanges(put func(id string, value []byte)) {
+	t.mu.Lock()
+	if len(t.dirty) == 0 {
+		t.mu.Unlock()
+		return
+	}
+	states := make([]EventState, 0, len(t.dirty))
+	for id := range t.dirty {
+		states = append(states, *t.events[id])
+		delete(t.dirty, id)
+	}
+	t.mu.Unlock()
+	for _, s := range states {
+		v, err := json.Marshal(storedState{V: 1, Level: s.Level, Time: s.Time,
+			Duration: s.Duration, Message: s.Message, Details: s.Details})
+		if err != nil { // only an out-of-range time; keep the old state
+			continue
+		}
+		put(s.ID, v)
 	}
 }

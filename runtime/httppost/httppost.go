@@ -28,7 +28,11 @@ type Node struct {
 	enc     httpout.Encoder
 	body    []byte
 	urlBuf  strings.Builder
-	OnError func(error) // called for failed posts; Kapacitor logs them
+	// Set by NewEndpoint from an [[httppost]] section (endpoint.go).
+	user, password string
+	rowTmpl        *template.Template
+	rowBuf         bytes.Buffer
+	OnError        func(error) // called for failed posts; Kapacitor logs them
 }
 
 // New returns a node posting to url (a text/template over the row's Name,
@@ -95,6 +99,14 @@ func pointValues(p *pipeline.Point) map[string]interface{} {
 
 func (n *Node) post(row func() mappedRow) int {
 	url := n.url
+	body := append(n.body, '\n')
+	if n.rowTmpl != nil {
+		n.rowBuf.Reset()
+		if err := n.rowTmpl.Execute(&n.rowBuf, row()); err != nil {
+			return n.fail(fmt.Errorf("failed to execute row template: %w", err))
+		}
+		body = n.rowBuf.Bytes()
+	}
 	if n.tmpl != nil {
 		n.urlBuf.Reset()
 		if err := n.tmpl.Execute(&n.urlBuf, row()); err != nil {
@@ -109,13 +121,16 @@ func (n *Node) post(row func() mappedRow) int {
 		defer cancel()
 	}
 	// Kapacitor encodes with json.Encoder, which ends the body with a newline.
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(append(n.body, '\n')))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
 		return n.fail(err)
 	}
 	req.Header.Set("Content-Type", "application/json")
 	for k, v := range n.headers {
 		req.Header.Set(k, v)
+	}
+	if n.user != "" && n.password != "" {
+		req.SetBasicAuth(n.user, n.password)
 	}
 	resp, err := n.client.Do(req)
 	if err != nil {

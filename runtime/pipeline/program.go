@@ -92,9 +92,35 @@ type Env struct {
 	// db/rp the task does not read: a loop fails the task's start, as in
 	// Kapacitor). Nil drops them. It is called under the task's lock.
 	Loopback func(p *Point)
+	// State persists what must survive a restart of the task: the alert
+	// topics' event states (see runtime/alert/store). Nil: nothing
+	// persists. The task loads from it in New, before any point.
+	State StateStore
+}
+
+// StateStore is a task's persistent state: named buckets of key/value
+// entries, written behind the task in group commits.
+type StateStore interface {
+	// Load returns the entries stored in bucket.
+	Load(bucket string) (map[string][]byte, error)
+	// Track makes the store write src's changes to bucket at each commit.
+	Track(bucket string, src StateSource)
+}
+
+// StateSource is state a StateStore writes behind: it remembers which keys
+// changed since it was last drained.
+type StateSource interface {
+	// DrainChanges calls put with the current value of each key changed
+	// since the last call (nil: the key was deleted) and forgets them. It
+	// may be called from another goroutine than the task's.
+	DrainChanges(put func(key string, value []byte))
 }
 
 // Config looks up configuration values by kapacitor.conf section and key.
+// A Config may also have a method Sections(name string) []map[string]any
+// giving every element of an array of tables such as [[httppost]]
+// (taskcli's does; see httppost.Sectioner); without it only Section's
+// element is seen.
 type Config interface {
 	Section(name string) (map[string]any, bool)
 }

@@ -28,6 +28,10 @@ type Options struct {
 	// LogRequests logs every request, as kapacitor.conf's [http]
 	// log-enabled does.
 	LogRequests bool
+	// SideloadReload is called by POST /kapacitor/v1/sideload/reload to
+	// read the task's sideload sources again (taskcli passes
+	// sideload.ReloadAll); nil: the route answers 204 doing nothing.
+	SideloadReload func() error
 }
 
 // Server is the HTTP API of one task: the part of Kapacitor's API that a
@@ -95,6 +99,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveTasks(w, r)
 	case strings.HasPrefix(path, BasePath+"/tasks/") && method == http.MethodGet:
 		s.serveTask(w, r, path[len(BasePath+"/tasks/"):])
+	case path == BasePath+"/sideload/reload" && method == http.MethodPost:
+		if s.opts.SideloadReload != nil {
+			if err := s.opts.SideloadReload(); err != nil {
+				writeError(w, http.StatusInternalServerError, err.Error())
+				return
+			}
+		}
+		w.WriteHeader(http.StatusNoContent)
 	case path == BasePath+"/debug/vars" && method == http.MethodGet:
 		s.serveVars(w)
 	default:

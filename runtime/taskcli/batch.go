@@ -130,7 +130,7 @@ func (r *runner) replayBatchCommand(c *cli.Context, path string) error {
 		return err
 	}
 	defer closeLog()
-	return r.replayBatch(c.Context, cfg, log, path, c.Bool("rec-time"), c.Bool("real-clock"), c.Bool("dot"), c.String("httpout"))
+	return r.replayBatch(c.Context, cfg, log, path, c.Bool("rec-time"), c.Bool("real-clock"), c.Bool("dot"), c.String("httpout"), dataDir(c, cfg, true))
 }
 
 // replayBatch feeds the batches of a recording to the task's query nodes,
@@ -138,7 +138,7 @@ func (r *runner) replayBatchCommand(c *cli.Context, path string) error {
 // i-th query node; unless recTime, point times are shifted so that each
 // query's first point is now; batches are delivered in the order of their
 // last point's time (waiting for it with realClock).
-func (r *runner) replayBatch(ctx context.Context, cfg *Config, log *slog.Logger, path string, recTime, realClock, dot bool, httpOut string) error {
+func (r *runner) replayBatch(ctx context.Context, cfg *Config, log *slog.Logger, path string, recTime, realClock, dot bool, httpOut, dataDir string) (err error) {
 	if r.p.Type != "batch" {
 		return fmt.Errorf("%s: a batch recording needs a batch task; %s is a %s task", path, r.p.ID, r.p.Type)
 	}
@@ -149,7 +149,13 @@ func (r *runner) replayBatch(ctx context.Context, cfg *Config, log *slog.Logger,
 	if len(queries) > len(r.p.Queries) {
 		return fmt.Errorf("%s: the recording has %d queries, the task %d", path, len(queries), len(r.p.Queries))
 	}
-	inst, err := r.p.New(r.env(cfg, log))
+	env := r.env(cfg, log)
+	st, err := r.openState(dataDir, env, log)
+	if err != nil {
+		return err
+	}
+	defer closeState(st, &err) // after the task's Close
+	inst, err := r.p.New(env)
 	if err != nil {
 		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
 	}

@@ -23,6 +23,13 @@ hostname = "localhost"
 # The retention policy of writes that name none.
 default-retention-policy = ""
 
+# Where serve keeps the alert state (each alert ID's level, time and
+# duration), in <data_dir>/<task ID>.db, so that a restarted task sends the
+# right recoveries; --data-dir overrides it and "" keeps none. Changes are
+# saved every second and when the task stops: a crash loses at most the
+# last second's.
+data_dir = "./data"
+
 [http]
   # The address the HTTP API listens on; --http-bind overrides it.
   bind-address = "127.0.0.1:9092"
@@ -44,6 +51,7 @@ default-retention-policy = ""
 type Config struct {
 	Hostname               string     `toml:"hostname"`
 	DefaultRetentionPolicy string     `toml:"default-retention-policy"`
+	DataDir                string     `toml:"data_dir"`
 	HTTP                   HTTPConfig `toml:"http"`
 	Logging                struct {
 		File  string `toml:"file"`
@@ -130,6 +138,19 @@ func (c *Config) Section(name string) (map[string]any, bool) {
 		}
 	}
 	return nil, false
+}
+
+// Sections returns every element of a section written as an array of
+// tables ([[httppost]]), or the section itself as one element; nil when
+// absent. httppost.LookupEndpoint uses it to find endpoints by name.
+func (c *Config) Sections(name string) []map[string]any {
+	switch v := c.raw[name].(type) {
+	case map[string]any:
+		return []map[string]any{v}
+	case []map[string]any:
+		return v
+	}
+	return nil
 }
 
 // levelNames maps log level names, in any case, to slog levels.

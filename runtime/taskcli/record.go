@@ -27,7 +27,7 @@ Example:
 			Flags: []cli.Flag{
 				&cli.DurationFlag{Name: "duration", Value: time.Minute, Usage: "record for `DURATION`, such as 60s or 5m"},
 				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true, Usage: "write the recording to `FILE` (.srpl); required"},
-				configFlag(), httpBindFlag(), logLevelFlag(),
+				configFlag(), httpBindFlag(), logLevelFlag(), dataDirFlag(false),
 			},
 			Action: func(c *cli.Context) error {
 				if c.Args().Present() {
@@ -51,7 +51,7 @@ Example:
 				if err != nil {
 					return err
 				}
-				err = r.serve(c.Context, cfg, log, rec, c.Duration("duration"), nil)
+				err = r.serve(c.Context, cfg, dataDir(c, cfg, false), log, rec, c.Duration("duration"), nil)
 				if cerr := rec.close(); cerr != nil && err == nil {
 					err = fmt.Errorf("writing %s: %w", path, cerr)
 				}

@@ -63,7 +63,7 @@ Examples:
 				TakesFile: true,
 				Usage:     r.help("when done, write the result of each httpOut endpoint NAME to `DIR`/NAME.json, as GET /kapacitor/v1/tasks/$ID/NAME answers while the task serves"),
 			},
-			configFlag(), logLevelFlag(), cpuProfileFlag(), statsFlag(),
+			configFlag(), logLevelFlag(), dataDirFlag(true), cpuProfileFlag(), statsFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {
@@ -95,6 +95,7 @@ Examples:
 				dot:       c.Bool("dot"),
 				httpOut:   c.String("httpout"),
 				prof:      prof,
+				dataDir:   dataDir(c, cfg, true),
 			})
 		},
 	}
@@ -116,6 +117,7 @@ type replayOptions struct {
 	dot       bool
 	httpOut   string    // directory to write the httpOut results to, if not empty
 	prof      *profiler // --cpuprofile and --stats; nil for none
+	dataDir   string    // --data-dir: where the alert state persists, if not empty
 }
 
 // replayStats count what a replay did.
@@ -125,7 +127,7 @@ type replayStats struct {
 
 // replay feeds the recording through a new instance of the task and closes
 // it.
-func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o replayOptions) error {
+func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o replayOptions) (err error) {
 	f, err := os.Open(o.path)
 	if err != nil {
 		return err
@@ -144,6 +146,11 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 	env := r.env(cfg, log)
 	timers := timer.New(time.Now()) // the stats and barrier nodes' clock
 	env.Timers = timers
+	st, err := r.openState(o.dataDir, env, log)
+	if err != nil {
+		return err
+	}
+	defer closeState(st, &err) // after the task's Close
 	inst, err := r.p.New(env)
 	if err != nil {
 		return fmt.Errorf("starting task %s: %w", r.p.ID, err)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/server"
+	"github.com/tickc/tickc/runtime/sideload"
 	"github.com/tickc/tickc/runtime/timer"
 	"github.com/urfave/cli/v2"
 )
@@ -39,7 +40,7 @@ Example:
    curl -XPOST 'http://127.0.0.1:9092/write?db=$DB&rp=$RP' \
        --data-binary "cpu,host=server01 usage_idle=12.5 $(date +%s)000000000"
    $TASK show`),
-		Flags: []cli.Flag{configFlag(), httpBindFlag(), logLevelFlag(), cpuProfileFlag(), statsFlag()},
+		Flags: []cli.Flag{configFlag(), httpBindFlag(), logLevelFlag(), dataDirFlag(false), cpuProfileFlag(), statsFlag()},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageError{fmt.Errorf("serve takes no arguments, got %q", c.Args().Slice())}
@@ -54,7 +55,7 @@ Example:
 				return err
 			}
 			defer prof.stop(0) // if the run ended early; a no-op after stop
-			return r.serve(c.Context, cfg, log, nil, 0, prof)
+			return r.serve(c.Context, cfg, dataDir(c, cfg, false), log, nil, 0, prof)
 		},
 	}
 }
@@ -63,10 +64,16 @@ Example:
 // (if not zero) has passed, or the listener fails. rec, if not nil, sees
 // every point delivered to the task. prof, if not nil, measures from when
 // the task serves until it has stopped.
-func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *recorder, duration time.Duration, prof *profiler) error {
+func (r *runner) serve(ctx context.Context, cfg *Config, dataDir string, log *slog.Logger, rec *recorder, duration time.Duration, prof *profiler) (err error) {
 	env := r.env(cfg, log)
 	timers := timer.New(time.Now()) // the stats and barrier nodes' clock
 	env.Timers = timers
+	st, err := r.openState(dataDir, env, log)
+	if err != nil {
+		return err
+	}
+	// After the task's Close (deferred calls run in reverse order).
+	defer closeState(st, &err)
 	inst, err := r.p.New(env)
 	if err != nil {
 		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
@@ -87,6 +94,8 @@ func (r *runner) serve(ctx context.Context, cfg *Config, log *slog.Logger, rec *
 			Log:         log,
 			Version:     Version(),
 			LogRequests: cfg.HTTP.LogEnabled,
+			// The sources of the task's sideload nodes, opened by the task.
+			SideloadReload: sideload.ReloadAll,
 		}),
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),

@@ -290,10 +290,11 @@ func TestUsageErrors(t *testing.T) {
 func serveInBackground(t *testing.T, fake *servertest.Fake, args ...string) (url string, stop func() result) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
+	dataDir := t.TempDir() // not the default ./data
 	addrs := make(chan string, 1)
 	done := make(chan result, 1)
 	go func() {
-		done <- run(t, ctx, fake, func(a string) { addrs <- a }, append(args, "--http-bind", "127.0.0.1:0")...)
+		done <- run(t, ctx, fake, func(a string) { addrs <- a }, append(args, "--http-bind", "127.0.0.1:0", "--data-dir", dataDir)...)
 	}()
 	select {
 	case a := <-addrs:
@@ -595,7 +596,7 @@ func TestSignal(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("build: %v\n%s", err, out)
 	}
-	cmd := exec.Command(bin, "serve", "--http-bind", "127.0.0.1:0")
+	cmd := exec.Command(bin, "serve", "--http-bind", "127.0.0.1:0", "--data-dir", t.TempDir())
 	pipe, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)

@@ -82,6 +82,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
+	if err := t.alert2Node.Persist(env.State); err != nil {
+		return nil, fmt.Errorf("alert2: %w", err)
+	}
 	t.alert2Tester.t = t
 	t.alert2Node.HandlerError = func(_ alert.Handler, err error) {
 		t.errs.Report(2, err)

@@ -80,6 +80,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
+	if err := t.alert3Node.Persist(env.State); err != nil {
+		return nil, fmt.Errorf("alert3: %w", err)
+	}
 	t.alert3Tester.t = t
 	t.alert3Node.HandlerError = func(_ alert.Handler, err error) {
 		t.errs.Report(3, err)

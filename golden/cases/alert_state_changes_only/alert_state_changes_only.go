@@ -81,6 +81,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
+	if err := t.alert2Node.Persist(env.State); err != nil {
+		return nil, fmt.Errorf("alert2: %w", err)
+	}
 	t.alert2Tester.t = t
 	t.alert2Node.HandlerError = func(_ alert.Handler, err error) {
 		t.errs.Report(3, err)
@@ -100,6 +103,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 		Tests:                    alert.Levels(alert.Critical, alert.Warning),
 	}, alert3Templates, "kapacitor:alert_state_changes_only:alert3", alert3Handler0)
 	if err != nil {
+		return nil, fmt.Errorf("alert3: %w", err)
+	}
+	if err := t.alert3Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
 	t.alert3Tester.t = t

@@ -113,6 +113,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert7: %w", err)
 	}
+	if err := t.alert7Node.Persist(env.State); err != nil {
+		return nil, fmt.Errorf("alert7: %w", err)
+	}
 	t.alert7Tester.t = t
 	t.alert7Node.HandlerError = func(_ alert.Handler, err error) {
 		t.errs.Report(7, err)

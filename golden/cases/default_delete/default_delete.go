@@ -91,6 +91,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert6: %w", err)
 	}
+	if err := t.alert6Node.Persist(env.State); err != nil {
+		return nil, fmt.Errorf("alert6: %w", err)
+	}
 	t.alert6Tester.t = t
 	t.alert6Node.HandlerError = func(_ alert.Handler, err error) {
 		t.errs.Report(6, err)

@@ -91,6 +91,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
+	if err := t.alert5Node.Persist(env.State); err != nil {
+		return nil, fmt.Errorf("alert5: %w", err)
+	}
 	t.alert5Tester.t = t
 	t.alert5Node.HandlerError = func(_ alert.Handler, err error) {
 		t.errs.Report(5, err)

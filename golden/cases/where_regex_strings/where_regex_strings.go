@@ -90,6 +90,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert4: %w", err)
 	}
+	if err := t.alert4Node.Persist(env.State); err != nil {
+		return nil, fmt.Errorf("alert4: %w", err)
+	}
 	t.alert4Tester.t = t
 	t.alert4Node.HandlerError = func(_ alert.Handler, err error) {
 		t.errs.Report(4, err)

@@ -38,4 +38,11 @@ var sectionKeys = map[string][][2]string{
 	"pushover":   {{"token", ""}, {"user-key", ""}, {"url", DefaultPushoverURL}},
 	"sensu":      {{"addr", ""}, {"source", DefaultSensuSource}},
 	"talk":       {{"url", ""}, {"author_name", ""}},
+	"servicenow": {{"url", DefaultServiceNowURL}, {"source", ""}, {"username", ""}, {"password", ""}},
+	"zenoss": {{"url", DefaultZenossURL}, {"username", ""}, {"password", ""}, {"action", DefaultZenossAction},
+		{"method", DefaultZenossMethod}, {"type", DefaultZenossType}, {"collector", DefaultZenossCollector}},
+	"bigpanda": {{"url", DefaultBigPandaURL}, {"app-key", ""}, {"token", ""}},
+	"hipchat":  {{"url", ""}, {"room", ""}, {"token", ""}},
+	"smtp": {{"host", DefaultSMTPHost}, {"port", "25"}, {"username", ""}, {"password", ""},
+		{"from", ""}, {"idle-timeout", DefaultSMTPIdleTimeout.String()}},
 }

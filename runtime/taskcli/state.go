@@ -1,0 +1,69 @@
+package taskcli
+
+import (
+	"fmt"
+	"log/slog"
+	"path/filepath"
+	"strings"
+
+	"github.com/tickc/tickc/runtime/alert/store"
+	"github.com/tickc/tickc/runtime/pipeline"
+	"github.com/urfave/cli/v2"
+)
+
+// dataDirFlag is --data-dir, which overrides the configuration's data_dir.
+func dataDirFlag(replay bool) cli.Flag {
+	usage := "keep the alert state in `DIR`, so that it survives restarts (default: data_dir, ./data); \"\" keeps none"
+	if replay {
+		usage = "load the alert state from `DIR` and keep it there when done, as serve does (default: none, so that a replay starts from a clean state)"
+	}
+	return &cli.StringFlag{Name: "data-dir", TakesFile: true, Usage: usage}
+}
+
+// dataDir returns the data directory a command uses: --data-dir, or for
+// serve and record the configuration's data_dir. A replay persists nothing
+// unless given --data-dir, so that testing a recording never changes the
+// state of the served task.
+func dataDir(c *cli.Context, cfg *Config, replay bool) string {
+	if c.IsSet("data-dir") {
+		return c.String("data-dir")
+	}
+	if replay {
+		return ""
+	}
+	return cfg.DataDir
+}
+
+// openState opens the task's state file, <dir>/<task ID>.db, and sets it
+// in env. It returns a nil store when dir is "" or the task has no alert
+// node, whose state is the only one persisted.
+func (r *runner) openState(dir string, env *pipeline.Env, log *slog.Logger) (*store.Store, error) {
+	if dir == "" || !hasAlertNode(r.p) {
+		return nil, nil
+	}
+	st, err := store.Open(filepath.Join(dir, r.p.ID+".db"), store.Options{Log: log})
+	if err != nil {
+		return nil, fmt.Errorf("opening the data directory: %w", err)
+	}
+	env.State = st
+	return st, nil
+}
+
+// closeState commits and closes st (nil is fine), keeping the first error.
+func closeState(st *store.Store, err *error) {
+	if st == nil {
+		return
+	}
+	if cerr := st.Close(); cerr != nil && *err == nil {
+		*err = fmt.Errorf("saving the alert state: %w", cerr)
+	}
+}
+
+func hasAlertNode(p *pipeline.Program) bool {
+	for _, n := range p.Nodes {
+		if strings.HasPrefix(n.Name, "alert") {
+			return true
+		}
+	}
+	return false
+}
