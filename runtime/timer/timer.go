@@ -130,6 +130,9 @@ func (s *Schedule) Next() (time.Time, bool) {
 	return next, ok
 }
 
+// Empty reports whether nothing was ever registered.
+func (s *Schedule) Empty() bool { return len(s.entries) == 0 }
+
 // Advance moves the clock to now, firing every callback due at or before
 // it in due order (ties in registration order). A callback may register or
 // reset others; those fire too if due. The clock never goes back.
