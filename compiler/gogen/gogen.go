@@ -279,6 +279,8 @@ func nodeCounters(n *ir.Node) []string {
 		return []string{"fields_deleted", "tags_deleted"}
 	case "kapacitorLoopback":
 		return []string{"points_written"}
+	case "influxDBOut":
+		return []string{"points_dropped", "points_written", "write_errors"}
 	case "query":
 		return []string{"batches_queried", "points_queried"}
 	}
@@ -315,7 +317,7 @@ func (g *gen) renderInstance(f *jen.File) {
 	// all and report the first error.
 	var closes []jen.Code
 	for _, n := range g.nodes {
-		if n.Kind == "alert" || n.Kind == "sideload" {
+		if n.Kind == "alert" || n.Kind == "sideload" || n.Kind == "influxDBOut" {
 			closes = append(closes, jen.If(jen.Err().Op(":=").Id("t").Dot(n.Name+"Node").Dot("Close").Call(), jen.Err().Op("!=").Nil().Op("&&").Id("first").Op("==").Nil()).Block(
 				jen.Id("first").Op("=").Err()))
 		}

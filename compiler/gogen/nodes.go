@@ -214,6 +214,8 @@ func init() {
 		"combine":  (*nodeGen).combine,
 		"flatten":  (*nodeGen).flatten,
 		"sideload": (*nodeGen).sideload,
+		// influxout.go
+		"influxDBOut": (*nodeGen).influxDBOut,
 		// wallclock.go
 		"stats": (*nodeGen).stats, "barrier": (*nodeGen).barrier, "kapacitorLoopback": (*nodeGen).kapacitorLoopback,
 		// batch.go

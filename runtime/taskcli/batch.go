@@ -26,6 +26,14 @@ type InfluxDBConfig struct {
 	Username string   `toml:"username"`
 	Password string   `toml:"password"`
 	Timeout  Duration `toml:"timeout"`
+
+	// Subscription keys, read by serve for a stream task (subscriptions.go).
+	DisableSubscriptions      bool     `toml:"disable-subscriptions"`
+	SubscriptionMode          string   `toml:"subscription-mode"`
+	SubscriptionProtocol      string   `toml:"subscription-protocol"`
+	SubscriptionsSyncInterval Duration `toml:"subscriptions-sync-interval"`
+	KapacitorHostname         string   `toml:"kapacitor-hostname"`
+	HTTPPort                  int      `toml:"http-port"`
 }
 
 // influxDB returns the [[influxdb]] section called cluster, or the default

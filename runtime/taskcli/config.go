@@ -25,10 +25,11 @@ default-retention-policy = ""
 
 # Where serve keeps the alert state (each alert ID's level, time and
 # duration), in <data_dir>/<task ID>.db, so that a restarted task sends the
-# right recoveries; --data-dir overrides it and "" keeps none. Changes are
-# saved every second and when the task stops: a crash loses at most the
-# last second's.
-data_dir = "./data"
+# right recoveries; --data-dir overrides it. Empty keeps none: set it (for
+# example to "/var/lib/tickc") for a task in production. Changes are saved
+# every second and when the task stops: a crash loses at most the last
+# second's.
+data_dir = ""
 
 [http]
   # The address the HTTP API listens on; --http-bind overrides it.

@@ -111,6 +111,14 @@ func (r *runner) serve(ctx context.Context, cfg *Config, dataDir string, log *sl
 		task.Close()
 		return err
 	}
+	// A stream task's InfluxDB subscriptions (subscriptions.go).
+	stopSubs, err := r.startSubscriptions(ctx, cfg, log, ln.Addr())
+	if err != nil {
+		hs.Close()
+		stopQueries()
+		task.Close()
+		return err
+	}
 
 	addr := ln.Addr().String()
 	log.Info("serving task", "task", r.p.ID, "type", r.p.Type, "dbrps", fmt.Sprint(dbrps(r.p)),
@@ -139,6 +147,7 @@ func (r *runner) serve(ctx context.Context, cfg *Config, dataDir string, log *sl
 	if err := hs.Shutdown(stopCtx); err != nil {
 		log.Warn("requests still in progress when stopping", "error", err)
 	}
+	stopSubs() // left in InfluxDB, as Kapacitor leaves them
 	stopQueries()
 	closeErr := task.Close()
 	if closeErr != nil {

@@ -13,7 +13,7 @@ import (
 
 // dataDirFlag is --data-dir, which overrides the configuration's data_dir.
 func dataDirFlag(replay bool) cli.Flag {
-	usage := "keep the alert state in `DIR`, so that it survives restarts (default: data_dir, ./data); \"\" keeps none"
+	usage := "keep the alert state in `DIR`, so that it survives restarts (default: the config's data_dir; none when empty)"
 	if replay {
 		usage = "load the alert state from `DIR` and keep it there when done, as serve does (default: none, so that a replay starts from a clean state)"
 	}
