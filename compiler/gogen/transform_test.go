@@ -1,24 +1,14 @@
 package gogen
 
 import (
-	"bytes"
-	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
 )
 
 // transformScript exercises the nodes of transform.go on stream edges and,
@@ -265,57 +255,8 @@ var transformErrors = map[string]string{
 }
 
 func TestTransformNodes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs a task program")
-	}
-	if _, err := exec.LookPath("go"); err != nil && os.Getenv("TICKC_GO") == "" {
-		t.Fatal("this test builds a task program and needs the go command")
-	}
-	var mu sync.Mutex
-	posts := map[string][]string{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		line, err := compactPost(body)
-		if err != nil {
-			t.Errorf("%s: %v: %s", r.URL.Path, err, body)
-		}
-		mu.Lock()
-		posts[r.URL.Path] = append(posts[r.URL.Path], line)
-		mu.Unlock()
-		w.Write([]byte("{}"))
-	}))
-	defer srv.Close()
+	posts, stdout := replayScript(t, "transform", transformScript, transformInput)
 
-	script := strings.ReplaceAll(transformScript, "CAPTURE_URL", srv.URL)
-	task, diags := compiler.Check("transform.tick", []byte(script), compiler.Options{})
-	if task == nil {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, "transform.tick", []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "transform")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
-	input := filepath.Join(dir, "input.txt")
-	if err := os.WriteFile(input, []byte(transformInput), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, bin, "replay", "--rec-time", "--precision", "s", "--dot", input)
-	cmd.Env = append(os.Environ(), "TZ=UTC")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("replay: %v\n%s", err, stderr.Bytes())
-	}
-
-	mu.Lock()
-	defer mu.Unlock()
 	var paths []string
 	for p := range transformWant {
 		paths = append(paths, p)
@@ -332,7 +273,7 @@ func TestTransformNodes(t *testing.T) {
 			t.Errorf("unexpected posts to %s", p)
 		}
 	}
-	dot := stdout.String()
+	dot := stdout
 	for node, n := range transformErrors {
 		if !strings.Contains(dot, fmt.Sprintf("%s [avg_exec_time_ns=", node)) {
 			t.Errorf("node %s is not in the graph:\n%s", node, dot)

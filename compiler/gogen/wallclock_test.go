@@ -1,22 +1,11 @@
 package gogen
 
 import (
-	"bytes"
-	"context"
-	"io"
-	"net/http"
-	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
 )
 
 // wallclockScript exercises stats, deadman and barrier, which run on the
@@ -111,60 +100,11 @@ stats host=b | 10:01:10 emitted=0`,
 }
 
 func TestWallClockNodes(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs a task program")
-	}
-	if _, err := exec.LookPath("go"); err != nil && os.Getenv("TICKC_GO") == "" {
-		t.Fatal("this test builds a task program and needs the go command")
-	}
-	var mu sync.Mutex
-	posts := map[string][]string{}
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		body, _ := io.ReadAll(r.Body)
-		line, err := compactPost(body)
-		if err != nil {
-			t.Errorf("%s: %v: %s", r.URL.Path, err, body)
-		}
-		mu.Lock()
-		posts[r.URL.Path] = append(posts[r.URL.Path], line)
-		mu.Unlock()
-		w.Write([]byte("{}"))
-	}))
-	defer srv.Close()
-
-	script := strings.ReplaceAll(wallclockScript, "CAPTURE_URL", srv.URL)
-	task, diags := compiler.Check("wallclock.tick", []byte(script), compiler.Options{})
-	if task == nil {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, "wallclock.tick", []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "wallclock")
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
-	input := filepath.Join(dir, "input.txt")
-	if err := os.WriteFile(input, []byte(wallclockInput), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.CommandContext(ctx, bin, "replay", "--rec-time", "--precision", "s", "--dot", input)
-	cmd.Env = append(os.Environ(), "TZ=UTC")
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("replay: %v\n%s", err, stderr.Bytes())
-	}
-	if !strings.Contains(stdout.String(), "kapacitor_loopback") || !strings.Contains(stdout.String(), "points_written=\"10\"") {
-		t.Errorf("the loopback node should have written 10 points:\n%s", stdout.String())
+	posts, stdout := replayScript(t, "wallclock", wallclockScript, wallclockInput)
+	if !strings.Contains(stdout, "kapacitor_loopback") || !strings.Contains(stdout, "points_written=\"10\"") {
+		t.Errorf("the loopback node should have written 10 points:\n%s", stdout)
 	}
 
-	mu.Lock()
-	defer mu.Unlock()
 	var paths []string
 	for p := range wallclockWant {
 		paths = append(paths, p)
