@@ -172,6 +172,49 @@ func serviceHandlerSetup(h ir.Handler, taskID, topic string) (jen.Code, bool) {
 		name = "HipChat"
 		o.str("Room", "room")
 		o.str("Token", "token")
+	case "mqtt":
+		name = "MQTT"
+		// The call's argument is the topic; a later .topic() wins.
+		if len(h.Args) > 0 {
+			o.d[jen.Id("Topic")] = jen.Lit(h.Args[0].Str)
+		}
+		o.str("Topic", "topic")
+		o.str("BrokerName", "brokerName")
+		if p := h.Lookup("qos"); p != nil && len(p.Args) > 0 {
+			o.d[jen.Id("QoS")] = jen.Lit(p.Args[0].Int)
+		}
+		if p := h.Lookup("retained"); p != nil && len(p.Args) > 0 && p.Args[0].Bool {
+			o.d[jen.Id("Retained")] = jen.True()
+		}
+	case "snmpTrap":
+		name = "SNMPTrap"
+		// The call's argument is the trap OID; a later .trapOid() wins.
+		if p := h.Lookup("trapOid"); p != nil && len(p.Args) > 0 {
+			o.d[jen.Id("TrapOID")] = jen.Lit(p.Args[0].Str)
+		} else if len(h.Args) > 0 {
+			o.d[jen.Id("TrapOID")] = jen.Lit(h.Args[0].Str)
+		}
+		var data []jen.Code
+		for _, p := range h.Props {
+			if p.Name == "data" && len(p.Args) == 3 {
+				data = append(data, jen.Values(jen.Dict{
+					jen.Id("OID"):   jen.Lit(p.Args[0].Str),
+					jen.Id("Type"):  jen.Lit(p.Args[1].Str),
+					jen.Id("Value"): jen.Lit(p.Args[2].Str),
+				}))
+			}
+		}
+		if len(data) > 0 {
+			o.d[jen.Id("Data")] = jen.Index().Qual(handlersPkg, "SNMPTrapData").Values(data...)
+		}
+		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
+	case "kafka":
+		name = "Kafka"
+		o.str("Cluster", "cluster")
+		o.str("Topic", "kafkaTopic")
+		o.str("Template", "template")
+		o.str("PartitionAlgorithm", "partitionHashAlgorithm")
+		o.flag("DisablePartitionByID", "disablePartitionById")
 	default:
 		return nil, false
 	}

@@ -66,6 +66,19 @@ func TestServiceHandlerSetup(t *testing.T) {
 			[]string{"handlers.NewEmail(", "To: []string{\"a@x\", \"b@x\"}"}},
 		{ir.Handler{Kind: "hipChat", Props: []ir.Prop{{Name: "room", Args: []ir.Value{str("r")}}}},
 			[]string{"handlers.NewHipChat(", "Room: \"r\""}},
+		{ir.Handler{Kind: "mqtt", Args: []ir.Value{str("a/b")}, Props: []ir.Prop{
+			{Name: "brokerName", Args: []ir.Value{str("main")}},
+			{Name: "qos", Args: []ir.Value{{Type: types.Int, Int: 2}}},
+			{Name: "retained", Args: []ir.Value{{Type: types.Bool, Bool: true}}}}},
+			[]string{"handlers.NewMQTT(", "Topic: \"a/b\"", "BrokerName: \"main\"", "QoS: int64(2)", "Retained: true"}},
+		{ir.Handler{Kind: "mqtt", Args: []ir.Value{str("a")}, Props: []ir.Prop{{Name: "topic", Args: []ir.Value{str("c")}}}},
+			[]string{"Topic: \"c\""}},
+		{ir.Handler{Kind: "kafka", Props: []ir.Prop{
+			{Name: "cluster", Args: []ir.Value{str("main")}},
+			{Name: "kafkaTopic", Args: []ir.Value{str("alerts")}},
+			{Name: "partitionHashAlgorithm", Args: []ir.Value{str("murmur2")}},
+			{Name: "disablePartitionById"}}},
+			[]string{"handlers.NewKafka(", "Cluster: \"main\"", "Topic: \"alerts\"", "PartitionAlgorithm: \"murmur2\"", "DisablePartitionByID: true"}},
 	} {
 		code, ok := serviceHandlerSetup(c.h, "cpu", "kapacitor:cpu:alert2")
 		if !ok {
@@ -79,8 +92,8 @@ func TestServiceHandlerSetup(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := serviceHandlerSetup(ir.Handler{Kind: "kafka"}, "cpu", ""); ok {
-		t.Error("kafka is not implemented yet")
+	if _, ok := serviceHandlerSetup(ir.Handler{Kind: "nosuchservice"}, "cpu", ""); ok {
+		t.Error("nosuchservice is not a handler")
 	}
 	if _, ok := serviceHandlerSetup(ir.Handler{Kind: "bigPanda", Props: []ir.Prop{{Name: "host", Args: []ir.Value{str("h")}}}}, "cpu", ""); ok {
 		t.Error("bigPanda .host() is not implemented yet")

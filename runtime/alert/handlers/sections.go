@@ -12,12 +12,16 @@ func DefaultSection(name string) (text string, ok bool) {
 		return "", false
 	}
 	header := "[" + name + "]"
-	if name == "slack" || name == "discord" { // one entry per workspace, as in kapacitor.conf
+	if name == "slack" || name == "discord" || name == "mqtt" || name == "kafka" { // one entry per workspace, as in kapacitor.conf
 		header = "[[" + name + "]]"
 	}
 	text = header + "\n  enabled = false\n"
 	for _, kv := range keys {
-		text += "  " + kv[0] + " = " + strconv.Quote(kv[1]) + "\n"
+		v := strconv.Quote(kv[1])
+		if kv[1] == "[]" { // a list, such as [[kafka]] brokers
+			v = kv[1]
+		}
+		text += "  " + kv[0] + " = " + v + "\n"
 	}
 	return text, true
 }
@@ -43,6 +47,14 @@ var sectionKeys = map[string][][2]string{
 		{"method", DefaultZenossMethod}, {"type", DefaultZenossType}, {"collector", DefaultZenossCollector}},
 	"bigpanda": {{"url", DefaultBigPandaURL}, {"app-key", ""}, {"token", ""}},
 	"hipchat":  {{"url", ""}, {"room", ""}, {"token", ""}},
+	"kafka": {{"id", DefaultKafkaID}, {"brokers", "[]"}, {"timeout", DefaultKafkaTimeout.String()},
+		{"batch-size", "100"}, {"batch-timeout", DefaultKafkaBatchTimeout.String()},
+		{"ssl-ca", ""}, {"ssl-cert", ""}, {"ssl-key", ""},
+		{"sasl-username", ""}, {"sasl-password", ""}, {"sasl-mechanism", ""}},
+	// [[mqtt]]'s bool keys (default, insecure-skip-verify) are false unless set.
+	"mqtt": {{"name", "default"}, {"url", ""}, {"client-id", ""}, {"username", ""}, {"password", ""},
+		{"ssl-ca", ""}, {"ssl-cert", ""}, {"ssl-key", ""}},
 	"smtp": {{"host", DefaultSMTPHost}, {"port", "25"}, {"username", ""}, {"password", ""},
 		{"from", ""}, {"idle-timeout", DefaultSMTPIdleTimeout.String()}},
+	"snmptrap": {{"addr", DefaultSNMPTrapAddr}, {"community", DefaultSNMPTrapCommunity}, {"retries", "1"}},
 }
