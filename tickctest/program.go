@@ -67,11 +67,11 @@ func (e *CheckError) Error() string { return e.Text }
 func Compile(ctx context.Context, script string, opts CompileOptions) (*Program, error) {
 	var dbrps []ir.DBRP
 	for _, s := range opts.DBRPs {
-		db, rp, ok := strings.Cut(s, ".")
-		if !ok {
-			return nil, fmt.Errorf("dbrp %q: want database.retention_policy", s)
+		dbrp, err := ir.ParseDBRP(s)
+		if err != nil {
+			return nil, err
 		}
-		dbrps = append(dbrps, ir.DBRP{DB: strings.Trim(db, `"`), RP: strings.Trim(rp, `"`)})
+		dbrps = append(dbrps, dbrp)
 	}
 	copts := compiler.Options{TaskID: opts.TaskID, DBRPs: dbrps}
 	task, diags, src, err := compiler.CheckFile(script, copts)

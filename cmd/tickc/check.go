@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/urfave/cli/v2"
@@ -96,7 +95,7 @@ func runCheck(c *cli.Context) error {
 func checkOptions(c *cli.Context) (compiler.Options, error) {
 	var opts compiler.Options
 	for _, d := range c.StringSlice("dbrp") {
-		dbrp, err := parseDBRP(d)
+		dbrp, err := ir.ParseDBRP(d)
 		if err != nil {
 			return opts, err
 		}
@@ -131,17 +130,4 @@ func checkOptions(c *cli.Context) (compiler.Options, error) {
 		opts.Schema = s
 	}
 	return opts, nil
-}
-
-// parseDBRP parses "db.rp" or `"db"."rp"` as kapacitor define -dbrp does.
-func parseDBRP(s string) (ir.DBRP, error) {
-	s = strings.TrimSpace(s)
-	if strings.HasPrefix(s, `"`) {
-		if i := strings.Index(s, `"."`); i > 0 && strings.HasSuffix(s, `"`) {
-			return ir.DBRP{DB: s[1:i], RP: s[i+3 : len(s)-1]}, nil
-		}
-	} else if i := strings.LastIndex(s, "."); i > 0 && i < len(s)-1 {
-		return ir.DBRP{DB: s[:i], RP: s[i+1:]}, nil
-	}
-	return ir.DBRP{}, fmt.Errorf("invalid -dbrp %q: want database.retention_policy, e.g. telegraf.autogen", s)
 }

@@ -7,6 +7,8 @@
 package ir
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/tickc/tickc/compiler/ast"
@@ -159,4 +161,17 @@ type Expr struct {
 	Lit    *Value   `json:"lit,omitempty"`
 	Args   []*Expr  `json:"args,omitempty"` // operands (Unary: 1, Binary: 2) or call arguments
 	Pos    ast.Span `json:"-"`
+}
+
+// ParseDBRP parses "db.rp" or `"db"."rp"`, as kapacitor define -dbrp does.
+func ParseDBRP(s string) (DBRP, error) {
+	s = strings.TrimSpace(s)
+	if strings.HasPrefix(s, `"`) {
+		if i := strings.Index(s, `"."`); i > 0 && strings.HasSuffix(s, `"`) {
+			return DBRP{DB: s[1:i], RP: s[i+3 : len(s)-1]}, nil
+		}
+	} else if i := strings.LastIndex(s, "."); i > 0 && i < len(s)-1 {
+		return DBRP{DB: s[:i], RP: s[i+1:]}, nil
+	}
+	return DBRP{}, fmt.Errorf("invalid dbrp %q: want database.retention_policy, e.g. telegraf.autogen", s)
 }

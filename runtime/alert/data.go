@@ -268,3 +268,25 @@ func (s *Series) appendJSON(dst []byte) ([]byte, error) {
 	}
 	return append(dst, '}'), nil
 }
+
+// TemplateView is an event as Kapacitor's handler templates see it (its
+// alert.Data): the kafka .template() and the [[httppost]] alert-template.
+type TemplateView struct {
+	ID            string
+	Message       string
+	Details       string
+	Time          time.Time
+	Duration      time.Duration
+	Level         Level
+	Data          Result
+	PreviousLevel Level
+	Recoverable   bool
+}
+
+// TemplateView returns the event as handler templates see it.
+func (d *Data) TemplateView() TemplateView {
+	return TemplateView{
+		ID: d.ID, Message: d.Message, Details: d.Details, Time: d.Time, Duration: d.Duration,
+		Level: d.Level, Data: Result{Series: d.Series()}, PreviousLevel: d.PreviousLevel, Recoverable: d.Recoverable,
+	}
+}

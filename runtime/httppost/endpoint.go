@@ -160,27 +160,12 @@ func NewAlertHandler(cfg pipeline.Config, name string, headers map[string]string
 	return &AlertHandler{e: e, headers: h, timeout: timeout, client: http.DefaultClient}, nil
 }
 
-// templateData is what an alert-template sees: Kapacitor's AlertData.
-type templateData struct {
-	ID            string
-	Message       string
-	Details       string
-	Time          time.Time
-	Duration      time.Duration
-	Level         alert.Level
-	Data          alert.Result
-	PreviousLevel alert.Level
-	Recoverable   bool
-}
-
 // Handle posts the event; a status outside 2xx is an error.
 func (h *AlertHandler) Handle(d *alert.Data) error {
 	var body []byte
 	if h.e.AlertTemplate != nil {
 		var buf bytes.Buffer
-		td := templateData{ID: d.ID, Message: d.Message, Details: d.Details, Time: d.Time, Duration: d.Duration,
-			Level: d.Level, Data: alert.Result{Series: d.Series()}, PreviousLevel: d.PreviousLevel, Recoverable: d.Recoverable}
-		if err := h.e.AlertTemplate.Execute(&buf, td); err != nil {
+		if err := h.e.AlertTemplate.Execute(&buf, d.TemplateView()); err != nil {
 			return fmt.Errorf("post handler: alert-template: %w", err)
 		}
 		body = buf.Bytes()

@@ -175,13 +175,7 @@ func GroupID(name string, byName bool, tags []Tag) string {
 }
 
 // TagMap returns the tags as a map, for alert templates.
-func (p *Point) TagMap() map[string]string {
-	m := make(map[string]string, len(p.Tags))
-	for _, t := range p.Tags {
-		m[t.Key] = t.Value
-	}
-	return m
-}
+func (p *Point) TagMap() map[string]string { return TagsMap(p.Tags) }
 
 // FieldMap returns the fields as a map of Go values, for alert templates.
 func (p *Point) FieldMap() map[string]any {

@@ -158,16 +158,11 @@ func (r *runner) replayBatch(ctx context.Context, cfg *Config, log *slog.Logger,
 		return fmt.Errorf("%s: the recording has %d queries, the task %d", path, len(queries), len(r.p.Queries))
 	}
 	env := r.env(cfg, log)
-	st, err := r.openState(dataDir, env, log)
+	task, st, err := r.start(env, dataDir, log)
 	if err != nil {
 		return err
 	}
 	defer closeState(st, &err) // after the task's Close
-	inst, err := r.p.New(env)
-	if err != nil {
-		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
-	}
-	task := server.NewTask(r.p, inst)
 	start := time.Now()
 	type item struct {
 		query int

@@ -146,16 +146,11 @@ func (r *runner) replay(ctx context.Context, cfg *Config, log *slog.Logger, o re
 	env := r.env(cfg, log)
 	timers := timer.New(time.Now()) // the stats and barrier nodes' clock
 	env.Timers = timers
-	st, err := r.openState(o.dataDir, env, log)
+	task, st, err := r.start(env, o.dataDir, log)
 	if err != nil {
 		return err
 	}
 	defer closeState(st, &err) // after the task's Close
-	inst, err := r.p.New(env)
-	if err != nil {
-		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
-	}
-	task := server.NewTask(r.p, inst)
 	task.ReplayTimers(timers)
 	task.DefaultRP = cfg.DefaultRetentionPolicy
 

@@ -68,17 +68,12 @@ func (r *runner) serve(ctx context.Context, cfg *Config, dataDir string, log *sl
 	env := r.env(cfg, log)
 	timers := timer.New(time.Now()) // the stats and barrier nodes' clock
 	env.Timers = timers
-	st, err := r.openState(dataDir, env, log)
+	task, st, err := r.start(env, dataDir, log)
 	if err != nil {
 		return err
 	}
 	// After the task's Close (deferred calls run in reverse order).
 	defer closeState(st, &err)
-	inst, err := r.p.New(env)
-	if err != nil {
-		return fmt.Errorf("starting task %s: %w", r.p.ID, err)
-	}
-	task := server.NewTask(r.p, inst)
 	task.RunTimers(timers)
 	task.DefaultRP = cfg.DefaultRetentionPolicy
 	if rec != nil {

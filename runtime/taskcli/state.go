@@ -8,6 +8,7 @@ import (
 
 	"github.com/tickc/tickc/runtime/alert/store"
 	"github.com/tickc/tickc/runtime/pipeline"
+	"github.com/tickc/tickc/runtime/server"
 	"github.com/urfave/cli/v2"
 )
 
@@ -47,6 +48,22 @@ func (r *runner) openState(dir string, env *pipeline.Env, log *slog.Logger) (*st
 	}
 	env.State = st
 	return st, nil
+}
+
+// start opens the alert state store (when dataDir is set) and starts an
+// instance of the task. The caller defers closeState(st, &err) right away,
+// so that the state is saved after the task's own Close.
+func (r *runner) start(env *pipeline.Env, dataDir string, log *slog.Logger) (*server.Task, *store.Store, error) {
+	st, err := r.openState(dataDir, env, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	inst, err := r.p.New(env)
+	if err != nil {
+		closeState(st, &err)
+		return nil, nil, fmt.Errorf("starting task %s: %w", r.p.ID, err)
+	}
+	return server.NewTask(r.p, inst), st, nil
 }
 
 // closeState commits and closes st (nil is fine), keeping the first error.

@@ -351,30 +351,13 @@ func kafkaSASL(s section, where string) (kgo.Opt, error) {
 	return nil, fmt.Errorf("kafka handler: %s sasl-mechanism %q is not supported by tickc (PLAIN, SCRAM-SHA-256 and SCRAM-SHA-512 are)", where, mech)
 }
 
-// kafkaTemplateData is what a .template() sees: Kapacitor's alert.Data.
-type kafkaTemplateData struct {
-	ID            string
-	Message       string
-	Details       string
-	Time          time.Time
-	Duration      time.Duration
-	Level         alert.Level
-	Data          alert.Result
-	PreviousLevel alert.Level
-	Recoverable   bool
-}
-
 // Message returns the value written for d: the .template() output, or the
 // alert data as JSON followed by a newline.
 func (h *Kafka) Message(d *alert.Data) ([]byte, error) {
 	if h.template == nil {
 		return d.JSON()
 	}
-	td := kafkaTemplateData{
-		ID: d.ID, Message: d.Message, Details: d.Details, Time: d.Time, Duration: d.Duration,
-		Level: d.Level, Data: alert.Result{Series: d.Series()}, PreviousLevel: d.PreviousLevel, Recoverable: d.Recoverable,
-	}
-	out, err := execute(h.template, td)
+	out, err := execute(h.template, d.TemplateView())
 	if err != nil {
 		return nil, fmt.Errorf("kafka handler: failed to execute alert template: %w", err)
 	}
