@@ -261,11 +261,7 @@ func (e detailsEncoder) stringMap(dst []byte, m map[string]string) []byte {
 		return e.lit(dst, litNull)
 	}
 	var arr [8]string
-	keys := arr[:0]
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := mapKeys(m, arr[:0])
 	dst = append(dst, '{')
 	for i, k := range keys {
 		if i > 0 {
@@ -285,11 +281,7 @@ func (e detailsEncoder) valueMap(dst []byte, m map[string]interface{}) ([]byte, 
 		return e.lit(dst, litNull), nil
 	}
 	var arr [8]string
-	keys := arr[:0]
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := mapKeys(m, arr[:0])
 	dst = append(dst, '{')
 	for i, k := range keys {
 		if i > 0 {

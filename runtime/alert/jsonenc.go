@@ -65,17 +65,23 @@ func appendTime(dst []byte, t time.Time) ([]byte, error) {
 	return append(dst, '"'), nil
 }
 
+// mapKeys appends the keys of m to buf, sorted as encoding/json orders
+// them; a small buf on the caller's stack avoids allocating for most maps.
+func mapKeys[V any](m map[string]V, buf []string) []string {
+	for k := range m {
+		buf = append(buf, k)
+	}
+	slices.Sort(buf)
+	return buf
+}
+
 // appendStringMap appends m as a JSON object with sorted keys (nil is null).
 func appendStringMap(dst []byte, m map[string]string) []byte {
 	if m == nil {
 		return append(dst, "null"...)
 	}
 	var arr [8]string
-	keys := arr[:0]
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
+	keys := mapKeys(m, arr[:0])
 	dst = append(dst, '{')
 	for i, k := range keys {
 		if i > 0 {
