@@ -18,6 +18,7 @@ import (
 	// cache. A test in compiler/build checks that these imports cover every
 	// module a runtime or stdlib package needs.
 	_ "github.com/tickc/tickc/runtime/taskcli"
+	_ "github.com/tickc/tickc/runtime/udf"
 	_ "github.com/tickc/tickc/stdlib"
 )
 

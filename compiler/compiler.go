@@ -31,6 +31,13 @@ type Options struct {
 	// NeedValues makes template vars without a value errors: a task is
 	// built from a template only with every var given.
 	NeedValues bool
+	// UDFs are the user-defined functions of the --config file (udf.go).
+	UDFs *UDFs
+	// GoUDFs are the Go packages of --udf, whose functions lambdas may
+	// call (gofuncs.go).
+	GoUDFs []*GoUDFs
+	// Deadman is the [deadman] section of the --config file (deadman.go).
+	Deadman *check.Deadman
 }
 
 // TaskID returns the task ID of a script file: its base name without .tick.
@@ -50,7 +57,16 @@ func Check(filename string, src []byte, opts Options) (*ir.Task, diag.List) {
 	if id == "" {
 		id = TaskID(filename)
 	}
-	cfg := check.Config{TaskID: id, DBRPs: opts.DBRPs, Schema: opts.Schema, NeedValues: opts.NeedValues}
+	cfg := check.Config{TaskID: id, DBRPs: opts.DBRPs, Schema: opts.Schema, NeedValues: opts.NeedValues, Deadman: opts.Deadman}
+	cfg.UDFs = opts.udfs()
+	for _, u := range opts.GoUDFs {
+		if cfg.GoFuncs == nil {
+			cfg.GoFuncs = map[string]*ir.GoFunc{}
+		}
+		for name, f := range u.Funcs {
+			cfg.GoFuncs[name] = f
+		}
+	}
 	if opts.Vars != nil {
 		cfg.Vars, cfg.VarsFile = opts.Vars.Values, opts.Vars.File
 		errs = append(errs, opts.Vars.Diags...)

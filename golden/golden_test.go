@@ -3,10 +3,12 @@
 // cases/<name>/ holds
 //
 //	task.tick            the TICKscript (task ID <name>)
-//	input.lp|input.srpl  the data, replayed with --rec-time
+//	input.lp|input.srpl  the data, replayed with --rec-time (input.brpl:
+//	                     a batch recording, for batch tasks)
 //	<name>.go            the generated Go program, compared byte for byte
 //	alerts.jsonl         the alert log, if the script has .log('ALERTLOG')
 //	posts.jsonl          the requests .post('CAPTURE_URL') made, one per line
+//	k8s-requests.txt     the requests to the fake Kubernetes API, if any
 //	httpout-<NAME>.json  GET of |httpOut('NAME') at the end of the replay
 //	stats.dot            the graph with statistics (replay --dot), with the
 //	                     timing attributes blanked
@@ -20,7 +22,11 @@
 // The placeholders ALERTLOG and CAPTURE_URL are replaced before building,
 // as the conformance runner does: ALERTLOG by a fresh file in the test's
 // temporary directory, CAPTURE_URL by the URL of a server that records what
-// is posted to it. The committed <name>.go is generated from the script as
+// is posted to it. SIDELOAD_DIR is replaced by the absolute path of the
+// case's sideload/ directory, the files of its sideload() sources. A case
+// may have a config.toml, the replay's --config, with CAPTURE_URL replaced
+// there too, and K8S_URL by the URL of a fake Kubernetes scale API whose
+// requests go to k8s-requests.txt (fakek8s_test.go). The committed <name>.go is generated from the script as
 // written, placeholders included.
 package golden
 
@@ -55,8 +61,9 @@ const casesDir = "cases"
 
 // Placeholders in scripts.
 const (
-	alertLogPlaceholder   = "ALERTLOG"
-	captureURLPlaceholder = "CAPTURE_URL"
+	alertLogPlaceholder    = "ALERTLOG"
+	captureURLPlaceholder  = "CAPTURE_URL"
+	sideloadDirPlaceholder = "SIDELOAD_DIR"
 )
 
 // buildCache is shared by every build of a test run: the runtime sources
@@ -164,15 +171,38 @@ func runCase(t *testing.T, name string) {
 	tmp := t.TempDir()
 	alertLog := filepath.Join(tmp, "alerts.log")
 	var capture *captureServer
+	config, err := os.ReadFile(filepath.Join(dir, "config.toml"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
 	runScript := bytes.ReplaceAll(script, []byte(alertLogPlaceholder), []byte(alertLog))
-	if bytes.Contains(script, []byte(captureURLPlaceholder)) {
+	if bytes.Contains(script, []byte(captureURLPlaceholder)) || bytes.Contains(config, []byte(captureURLPlaceholder)) {
 		capture = newCaptureServer(t)
 		runScript = bytes.ReplaceAll(runScript, []byte(captureURLPlaceholder), []byte(capture.URL()))
+		config = bytes.ReplaceAll(config, []byte(captureURLPlaceholder), []byte(capture.URL()))
+	}
+	var k8s *fakeScaleAPI
+	if bytes.Contains(config, []byte(k8sURLPlaceholder)) {
+		k8s = newFakeScaleAPI(t)
+		config = bytes.ReplaceAll(config, []byte(k8sURLPlaceholder), []byte(k8s.URL()))
+	}
+	if bytes.Contains(script, []byte(sideloadDirPlaceholder)) {
+		sideload, err := filepath.Abs(filepath.Join(dir, "sideload"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		runScript = bytes.ReplaceAll(runScript, []byte(sideloadDirPlaceholder), []byte(filepath.ToSlash(sideload)))
 	}
 	bin := buildProgram(t, name, runScript, tmp)
 
 	httpDir := filepath.Join(tmp, "httpout")
-	stdout := runReplay(t, bin, "--rec-time", "--dot", "--httpout", httpDir, input)
+	args := []string{"--rec-time", "--dot", "--httpout", httpDir}
+	if config != nil {
+		conf := filepath.Join(tmp, "config.toml")
+		writeFile(t, conf, config)
+		args = append(args, "--config", conf)
+	}
+	stdout := runReplay(t, bin, append(args, input)...)
 	got["stats.dot"] = normalizeDot(stdout)
 
 	if bytes.Contains(script, []byte(alertLogPlaceholder)) {
@@ -184,6 +214,9 @@ func runCase(t *testing.T, name string) {
 	}
 	if capture != nil {
 		got["posts.jsonl"] = capture.Lines()
+	}
+	if k8s != nil {
+		got["k8s-requests.txt"] = k8s.Lines()
 	}
 	entries, err := os.ReadDir(httpDir)
 	if err != nil {
@@ -204,13 +237,13 @@ func runCase(t *testing.T, name string) {
 func findInput(t *testing.T, dir string) string {
 	t.Helper()
 	var found []string
-	for _, f := range []string{"input.lp", "input.srpl"} {
+	for _, f := range []string{"input.lp", "input.srpl", "input.brpl"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
 			found = append(found, f)
 		}
 	}
 	if len(found) != 1 {
-		t.Fatalf("%s: want one of input.lp and input.srpl, found %v", dir, found)
+		t.Fatalf("%s: want one of input.lp, input.srpl and input.brpl, found %v", dir, found)
 	}
 	abs, err := filepath.Abs(filepath.Join(dir, found[0]))
 	if err != nil {
@@ -312,7 +345,7 @@ func compareOutputs(t *testing.T, dir string, got outputs) {
 }
 
 // expectedFiles reads the golden output files of a case: everything but
-// the script and the input.
+// the script, the input, the configuration and directories.
 func expectedFiles(t *testing.T, dir string) map[string][]byte {
 	t.Helper()
 	entries, err := os.ReadDir(dir)
@@ -322,7 +355,7 @@ func expectedFiles(t *testing.T, dir string) map[string][]byte {
 	files := map[string][]byte{}
 	for _, e := range entries {
 		switch n := e.Name(); {
-		case e.IsDir(), n == "task.tick", strings.HasPrefix(n, "input."):
+		case e.IsDir(), n == "task.tick", n == "config.toml", strings.HasPrefix(n, "input."):
 		default:
 			data, err := os.ReadFile(filepath.Join(dir, n))
 			if err != nil {

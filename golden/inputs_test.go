@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -53,6 +54,27 @@ var inputs = map[string]func() (file, text string){
 	"eval_keep_tags":           inputEvalKeepTags,
 	"default_delete":           inputDefaultDelete,
 	"lambda_errors":            inputLambdaErrors,
+	"alert_topic":              inputTopic,
+	"alert_inhibit":            inputInhibit,
+	"alert_flapping":           inputFlapping,
+	"alert_scochanges_expiry":  inputSCOExpiry,
+	"alert_resets":             inputResets,
+	"alert_batch_all":          inputBatchAll,
+	"alert_deadman":            inputDeadman,
+
+	// The issue-6 nodes (node_*).
+	"node_transforms_stream": inputNodeDisk,
+	"node_transforms_batch":  inputNodeDisk,
+	"node_join_stream":       inputNodeJoin,
+	"node_join_batch":        inputNodeJoin,
+	"node_barrier_outputs":   inputNodeDisk,
+	"node_union_stream":      inputNodeJoin,
+	"node_union_batch":       inputNodeDisk,
+	"node_state":             inputNodeDisk,
+	"node_sideload":          inputNodeDisk,
+	"node_httppost":          inputNodeDisk,
+	"node_httppost_alert":    inputNodeDisk,
+	"node_autoscale":         inputNodeLoad,
 }
 
 // sequences writes one cpu point per host and step, hosts in order within a
@@ -364,6 +386,220 @@ func inputLambdaErrors() (string, string) {
 			}
 			fmt.Fprintf(&b, "cpu,host=server%d %s %d\n", h, strings.Join(fields, ","), t)
 		}
+	}
+	return "input.lp", b.String()
+}
+
+// inputTopic: the first alert warns below 70 and is critical below 50,
+// the second is critical below 30. server1 starts at WARN (the second
+// alert's new group takes the topic's WARNING, and recovers at once),
+// later goes CRIT for both; server2 is OK first, then CRIT for both.
+func inputTopic() (string, string) {
+	return "input.lp", sequences(10*time.Second, []string{"server1", "server2"}, map[string][]float64{
+		"server1": {65, 62, 80, 45, 25, 20, 60, 90, 91},
+		"server2": {90, 91, 92, 20, 25, 85, 86, 87, 88},
+	})
+}
+
+// inputInhibit: the host alert is CRIT below 10. server1 drops below 10
+// while its cpu alert is CRIT, so the cpu events in between are
+// inhibited; server2 has cpu events only, never inhibited.
+func inputInhibit() (string, string) {
+	return "input.lp", sequences(10*time.Second, []string{"server1", "server2"}, map[string][]float64{
+		"server1": {90, 60, 40, 8, 5, 45, 7, 30, 65, 95, 40},
+		"server2": {90, 60, 40, 45, 30, 65, 95, 92, 91, 90, 89},
+	})
+}
+
+// inputFlapping: crit below 50. server1 alternates OK and CRIT for 14
+// steps, stays CRIT for 8, then OK; server2 changes level three times.
+func inputFlapping() (string, string) {
+	var s1, s2 []float64
+	for i := range 30 {
+		switch {
+		case i < 14:
+			s1 = append(s1, []float64{90, 40}[i%2])
+		case i < 22:
+			s1 = append(s1, 35)
+		default:
+			s1 = append(s1, 85)
+		}
+		if i >= 8 && i < 16 {
+			s2 = append(s2, 45)
+		} else {
+			s2 = append(s2, 88)
+		}
+	}
+	return "input.lp", sequences(10*time.Second, []string{"server1", "server2"}, map[string][]float64{
+		"server1": s1, "server2": s2,
+	})
+}
+
+// inputSCOExpiry: warn below 70, crit below 50, at irregular offsets (in
+// seconds from t0): server1 is CRIT for three minutes with gaps, then
+// WARN, then OK; server2 WARN for a minute and a half, then OK.
+func inputSCOExpiry() (string, string) {
+	type pt struct {
+		sec  int
+		host string
+		idle float64
+	}
+	pts := []pt{
+		{0, "server1", 90}, {0, "server2", 65},
+		{10, "server1", 40}, {20, "server2", 66},
+		{25, "server1", 42}, {40, "server1", 41}, {50, "server2", 64},
+		{54, "server1", 43}, {56, "server1", 44}, {70, "server2", 63},
+		{100, "server1", 45}, {101, "server1", 46}, {100, "server2", 90},
+		{150, "server1", 40}, {160, "server1", 41}, {190, "server1", 60},
+		{230, "server1", 61}, {236, "server1", 62}, {240, "server1", 95},
+	}
+	slices.SortStableFunc(pts, func(a, b pt) int { return a.sec - b.sec })
+	var b strings.Builder
+	for _, p := range pts {
+		fmt.Fprintf(&b, "cpu,cpu=cpu-total,host=%s %s %d\n", p.host, cpuFields(p.idle), at(p.sec, time.Second))
+	}
+	return "input.lp", b.String()
+}
+
+// inputResets: info < 80 (reset > 85), warn < 60 (reset > 70), crit < 40
+// (reset > 50). server1 climbs down and back up through every band;
+// server2 jumps from CRIT straight to idle values between the bands.
+func inputResets() (string, string) {
+	return "input.lp", sequences(10*time.Second, []string{"server1", "server2"}, map[string][]float64{
+		"server1": {90, 78, 82, 55, 65, 72, 35, 45, 52, 62, 75, 84, 86, 90},
+		"server2": {95, 30, 48, 66, 83, 88, 58, 90},
+	})
+}
+
+// inputBatchAll: warn < 70, crit < 50, 10s steps, so 30s windows of three
+// points: server1 has windows entirely CRIT, mixed CRIT and WARN, mixed
+// with an OK point, and entirely WARN; server2 stays OK but for one CRIT
+// point.
+func inputBatchAll() (string, string) {
+	return "input.lp", sequences(10*time.Second, []string{"server1", "server2"}, map[string][]float64{
+		"server1": {90, 91, 92, 40, 45, 48, 45, 65, 40, 45, 95, 40, 65, 68, 60, 90, 91, 92, 93},
+		"server2": {90, 91, 92, 93, 30, 95, 96, 97, 98, 99, 90, 91, 92, 93, 94, 95, 96, 97, 98},
+	})
+}
+
+// inputDeadman: two hosts every 10s for five minutes; server2 is silent
+// from 1m to 2m30s, server1 from 3m to 4m.
+func inputDeadman() (string, string) {
+	nan := math.NaN()
+	s1, s2 := make([]float64, 31), make([]float64, 31)
+	for i := range 31 {
+		s1[i], s2[i] = 90+float64(i%5), 85+float64(i%3)
+		if i >= 6 && i < 15 {
+			s2[i] = nan
+		}
+		if i >= 18 && i < 24 {
+			s1[i] = nan
+		}
+	}
+	return "input.lp", sequences(10*time.Second, []string{"server1", "server2"}, map[string][]float64{
+		"server1": s1, "server2": s2,
+	})
+}
+
+// inputNodeDisk: disk usage of hosts a and b every 10s with a string
+// state field. a lacks "used" once (step 7); b has a gap of four steps
+// (4-7), an int "used" once (step 9, a type change), and a late point
+// (step 11 is 5s before step 10).
+func inputNodeDisk() (string, string) {
+	used := map[string][]float64{
+		"a": {40, 45, 52, 60, 58, 58, 70, math.NaN(), 65, 55, 48, 30, 35, 62},
+		"b": {20, 22, 51, 53, -1, -1, -1, -1, 80, 55, 57, 40, 41, 41},
+	}
+	state := func(u float64) string {
+		switch {
+		case u < 50:
+			return "ok"
+		case u < 60:
+			return "warn"
+		}
+		return "high"
+	}
+	var b strings.Builder
+	for i := range 14 {
+		for _, h := range []string{"a", "b"} {
+			u := used[h][i]
+			t := at(i, 10*time.Second)
+			switch {
+			case u == -1:
+				continue
+			case h == "b" && i == 11:
+				t = at(10, 10*time.Second) - int64(5*time.Second)
+			}
+			switch {
+			case math.IsNaN(u):
+				fmt.Fprintf(&b, "disk,host=%s state=%q %d\n", h, "unknown", t)
+			case h == "b" && i == 9:
+				fmt.Fprintf(&b, "disk,host=%s used=%di,state=%q %d\n", h, int(u), state(u), t)
+			default:
+				fmt.Fprintf(&b, "disk,host=%s used=%s,state=%q %d\n", h, num(u), state(u), t)
+			}
+		}
+	}
+	return "input.lp", b.String()
+}
+
+// inputNodeJoin: per host a and b, every 10s, a cpu point, a mem point
+// up to 400ms off the cpu time, a net point at the cpu time, and a core
+// point per cpu (cpu0, cpu1) up to 300ms off. mem of b misses step 3, net
+// of a misses step 4, cpu1 of a misses step 5, and cpu of b arrives late
+// at step 6 (after mem and net of step 7).
+func inputNodeJoin() (string, string) {
+	var b strings.Builder
+	type line struct {
+		t    int64
+		text string
+	}
+	var late *line
+	for i := range 10 {
+		base := at(i, 10*time.Second)
+		for k, h := range []string{"a", "b"} {
+			idle := 90 - float64(5*i+10*k)
+			cpu := line{base, fmt.Sprintf("cpu,host=%s usage_idle=%s", h, num(idle))}
+			if h == "b" && i == 6 {
+				late = &cpu
+			} else {
+				fmt.Fprintf(&b, "%s %d\n", cpu.text, cpu.t)
+			}
+			if !(h == "b" && i == 3) {
+				fmt.Fprintf(&b, "mem,host=%s used_percent=%s %d\n", h, num(30+float64(2*i+k)), base+int64((i%5)*100)*int64(time.Millisecond))
+			}
+			if !(h == "a" && i == 4) {
+				fmt.Fprintf(&b, "net,host=%s bytes_recv=%di %d\n", h, 1000*(i+1)+k, base)
+			}
+			for c := range 2 {
+				if h == "a" && i == 5 && c == 1 {
+					continue
+				}
+				off := int64((i+c)%4*100) * int64(time.Millisecond)
+				fmt.Fprintf(&b, "core,cpu=cpu%d,host=%s usage=%s %d\n", c, h, num(idle/2+float64(c)), base-off)
+			}
+		}
+		if i == 7 && late != nil {
+			fmt.Fprintf(&b, "%s %d\n", late.text, late.t)
+		}
+	}
+	return "input.lp", b.String()
+}
+
+// inputNodeLoad: the queue length of apps api and shop every 10s. api's
+// queue grows past what max allows, then drains; its point at step 6 has
+// no queue field. shop's stays small (2 replicas, as the fake API starts).
+func inputNodeLoad() (string, string) {
+	api := []int{3, 9, 14, 30, 29, 12, -1, 5, 2, 1, 0, 0, 6, 2}
+	var b strings.Builder
+	for i, q := range api {
+		t := at(i, 10*time.Second)
+		if q < 0 {
+			fmt.Fprintf(&b, "load,app=api workers=3i %d\n", t)
+		} else {
+			fmt.Fprintf(&b, "load,app=api queue=%d %d\n", q, t)
+		}
+		fmt.Fprintf(&b, "load,app=shop queue=%s %d\n", num(4+float64(i%3)/2), t)
 	}
 	return "input.lp", b.String()
 }

@@ -19,18 +19,27 @@ func buildCommand() *cli.Command {
 	return &cli.Command{
 		Name:      "build",
 		Usage:     "compile a task into a standalone binary",
-		ArgsUsage: "FILE",
+		ArgsUsage: "FILE|DIR",
 		Description: `Checks FILE, generates the Go program of its task and compiles it with
 the Go toolchain into one binary (default: the task ID, in the current
 directory). The binary serves Kapacitor's write API, replays recordings
 and prints its pipeline: run it with --help.
 
+Given a directory, builds every task in it into one binary (default: the
+directory's name) that serves them all on one listener: a flat directory
+of .tick files, or Kapacitor's load directory (tasks/*.tick, and
+tasks/ID.yaml|yml|json task definitions of templates/*.tick). Each task's
+ID is its file's base name.
+
 Builds are offline and reproducible: the runtime's sources are carried by
 tickc, and third-party modules come from the local Go module cache.`,
-		Flags: append(taskFlags(), &cli.StringFlag{Name: "o", Usage: "output `BIN` (default: ./ID)"}),
+		Flags: append(append(taskFlags(), systemdFlags()...), &cli.StringFlag{Name: "o", Usage: "output `BIN` (default: ./ID)"}),
 		Action: func(c *cli.Context) error {
-			_, err := buildTask(c)
-			return err
+			bin, err := buildTask(c)
+			if err != nil {
+				return err
+			}
+			return writeSystemdUnit(c, bin) // systemd.go
 		},
 	}
 }
@@ -38,6 +47,9 @@ tickc, and third-party modules come from the local Go module cache.`,
 // buildTask generates and compiles the task named by the command's
 // argument and returns the binary's path.
 func buildTask(c *cli.Context) (string, error) {
+	if fi, err := os.Stat(c.Args().First()); err == nil && fi.IsDir() && c.NArg() == 1 {
+		return buildDir(c)
+	}
 	files, err := generate(c)
 	if err != nil {
 		return "", err
@@ -50,7 +62,7 @@ func buildTask(c *cli.Context) (string, error) {
 		}
 		out = "./" + id
 	}
-	if err := build.Build(c.Context, files, build.Options{Output: out}); err != nil {
+	if err := build.Build(c.Context, files, build.Options{Output: out, Modules: udfModules(c)}); err != nil {
 		return "", err
 	}
 	return out, nil
@@ -79,7 +91,7 @@ binary with ARGS, e.g. 'tickc run cpu_alert.tick -- replay data.srpl'.`,
 				return err
 			}
 			bin := filepath.Join(dir, "task")
-			if err := build.Build(c.Context, files, build.Options{Output: bin}); err != nil {
+			if err := build.Build(c.Context, files, build.Options{Output: bin, Modules: udfModules(c)}); err != nil {
 				return err
 			}
 			rest := args[1:]

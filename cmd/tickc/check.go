@@ -36,6 +36,8 @@ exist are errors, and lambdas are typed against the real field types.`,
 			&cli.StringFlag{Name: "password", EnvVars: []string{"INFLUX_PASSWORD"}, Usage: "InfluxDB password"},
 			&cli.StringSliceFlag{Name: "dbrp", Usage: "database.retention_policy the task reads, when the script has no dbrp statement"},
 			varsFlag,
+			configFlag,
+			udfFlag,
 		},
 		Action: runCheck,
 	}
@@ -100,6 +102,23 @@ func checkOptions(c *cli.Context) (compiler.Options, error) {
 			return opts, err
 		}
 		opts.DBRPs = append(opts.DBRPs, dbrp)
+	}
+	for _, dir := range c.StringSlice("udf") {
+		u, err := loadGoUDFs(dir)
+		if err != nil {
+			return opts, err
+		}
+		opts.GoUDFs = append(opts.GoUDFs, u)
+	}
+	if path := c.String("config"); path != "" {
+		udfs, err := compiler.LoadUDFs(path)
+		if err != nil {
+			return opts, err
+		}
+		opts.UDFs = udfs
+		if opts.Deadman, err = compiler.LoadDeadman(path); err != nil {
+			return opts, err
+		}
 	}
 	if path := c.String("vars"); path != "" {
 		vars, err := compiler.LoadVars(path)

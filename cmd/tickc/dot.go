@@ -22,6 +22,7 @@ as 'kapacitor show' draws a task that is not running. Render it with
 			&cli.StringFlag{Name: "id", Usage: "task `ID` (default: the file's base name)"},
 			&cli.StringSliceFlag{Name: "dbrp", Usage: "database.retention_policy, when the script has no dbrp statement"},
 			varsFlag,
+			configFlag,
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {

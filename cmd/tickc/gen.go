@@ -19,6 +19,8 @@ func taskFlags() []cli.Flag {
 		&cli.StringFlag{Name: "id", Usage: "task `ID` (default: the file's base name, cpu_alert.tick → cpu_alert)"},
 		&cli.StringSliceFlag{Name: "dbrp", Usage: "database.retention_policy the task reads, when the script has no dbrp statement"},
 		varsFlag,
+		configFlag,
+		udfFlag,
 	}
 }
 

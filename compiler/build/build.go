@@ -51,6 +51,7 @@ import (
 	"os/exec"
 	"path"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -77,6 +78,9 @@ type Options struct {
 	// Stderr, if not nil, receives the go command's output as it runs. The
 	// output is also part of the error Build returns.
 	Stderr io.Writer
+	// Modules are local modules the generated code imports, such as the
+	// Go UDF packages of tickc build --udf (modules.go).
+	Modules []Module
 }
 
 // A CompileError reports that go build rejected the code: generated code
@@ -106,11 +110,16 @@ var offlineEnv = []string{
 // Build compiles files, the generated Go sources of one main package keyed
 // by file name, into the binary opts.Output.
 func Build(ctx context.Context, files map[string][]byte, opts Options) error {
+	if err := checkFileNames(files, false); err != nil {
+		return err
+	}
+	return build(ctx, files, opts)
+}
+
+// build compiles files, whose names have been checked, into opts.Output.
+func build(ctx context.Context, files map[string][]byte, opts Options) error {
 	if opts.Output == "" {
 		return errors.New("build: no output path")
-	}
-	if err := checkFileNames(files); err != nil {
-		return err
 	}
 	output, err := filepath.Abs(opts.Output)
 	if err != nil {
@@ -147,7 +156,7 @@ func Build(ctx context.Context, files map[string][]byte, opts Options) error {
 		return err
 	}
 	defer os.RemoveAll(dir)
-	if err := writeModule(dir, srcDir, src, files); err != nil {
+	if err := writeModule(dir, srcDir, src, files, opts.Modules); err != nil {
 		return err
 	}
 
@@ -169,16 +178,28 @@ func Build(ctx context.Context, files map[string][]byte, opts Options) error {
 }
 
 // checkFileNames rejects names the go command would not compile as files of
-// the build directory's main package.
-func checkFileNames(files map[string][]byte) error {
+// the build directory's main package or, with dirs, of packages in its
+// subdirectories (slash-separated relative paths).
+func checkFileNames(files map[string][]byte, dirs bool) error {
 	if len(files) == 0 {
 		return errors.New("build: no files")
 	}
 	for name := range files {
-		if name != filepath.Base(name) || name != path.Base(name) ||
-			!strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") ||
-			strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") {
-			return fmt.Errorf("build: bad generated file name %q: want a Go file name without a directory", name)
+		ok := name == filepath.Base(name) && name == path.Base(name)
+		if dirs {
+			ok = name != "" && name == path.Clean(name) && !path.IsAbs(name) && !strings.Contains(name, "\\")
+			for _, elem := range strings.Split(name, "/") {
+				ok = ok && elem != ".." && !strings.HasPrefix(elem, ".") && !strings.HasPrefix(elem, "_") && elem != "testdata"
+			}
+		}
+		base := path.Base(name)
+		if !ok || !strings.HasSuffix(base, ".go") || strings.HasSuffix(base, "_test.go") ||
+			strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_") {
+			want := "a Go file name without a directory"
+			if dirs {
+				want = "a relative slash-separated path of a Go file"
+			}
+			return fmt.Errorf("build: bad generated file name %q: want %s", name, want)
 		}
 	}
 	return nil
@@ -386,7 +407,7 @@ func writeSources(cacheDir string, s *sourceSet) (string, error) {
 
 // writeModule writes the task's module into dir: a go.mod requiring tickc
 // from srcDir, tickc's go.sum and the generated files.
-func writeModule(dir, srcDir string, s *sourceSet, files map[string][]byte) error {
+func writeModule(dir, srcDir string, s *sourceSet, files map[string][]byte, mods []Module) error {
 	rel, err := filepath.Rel(dir, srcDir)
 	if err != nil {
 		return err
@@ -399,16 +420,35 @@ require github.com/tickc/tickc v0.0.0
 
 replace github.com/tickc/tickc => %s
 `, s.goVersion, filepath.ToSlash(rel))
-	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod), 0o644); err != nil {
+	modLines, modSums, err := localModules(mods)
+	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, "go.sum"), s.goSum, 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dir, "go.mod"), []byte(goMod+modLines), 0o644); err != nil {
+		return err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "go.sum"), append(slices.Clip(s.goSum), modSums...), 0o644); err != nil {
 		return err
 	}
 	for name, data := range files {
-		if err := os.WriteFile(filepath.Join(dir, name), data, 0o644); err != nil {
+		file := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(file, data, 0o644); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// BuildTree is Build for a program of several packages: files are keyed by
+// slash-separated paths relative to the module root ("main.go",
+// "tasks/cpu/cpu.go"), and the packages import each other as
+// "tickctask/<dir>".
+func BuildTree(ctx context.Context, files map[string][]byte, opts Options) error {
+	if err := checkFileNames(files, true); err != nil {
+		return err
+	}
+	return build(ctx, files, opts)
 }

@@ -1,6 +1,7 @@
 package check
 
 import (
+	"cmp"
 	"fmt"
 	"slices"
 	"strings"
@@ -80,9 +81,7 @@ func (c *checker) evalChain(x *ast.Chain) *value {
 	case ast.Dot:
 		return c.property(lhs.node, x)
 	}
-	c.errorf(x.Call.Span(), []string{"UDFs are configured in the task's config file under [udf.functions." + x.Call.Name.Name + "]"},
-		"no UDF named %s is configured", x.Call.Name.Name)
-	return nil
+	return c.udfNode(lhs.node, x) // ast.At: udf.go
 }
 
 // chainNode handles `parent|name(args)`, which creates a child node.
@@ -481,8 +480,18 @@ func (c *checker) deadman(nv *nodeVal, x *ast.Chain) *value {
 		return nil
 	}
 	span := ast.Span{Start: x.OpPos, End: x.Call.Span().End}
-	interval := args[1]
-	watched := c.task.Nodes[nv.id]
+	alert := c.addDeadman(c.task.Nodes[nv.id], args[0], args[1], args[2:], span)
+	return &value{typ: types.Node, node: &nodeVal{id: alert.ID}, span: span}
+}
+
+// addDeadman adds the nodes of a deadman watching the node watched and
+// returns its alert node. Its id and message are the [deadman] section's
+// (Config.Deadman), or Kapacitor's defaults.
+func (c *checker) addDeadman(watched *ir.Node, threshold, interval ir.Value, extra []ir.Value, span ast.Span) *ir.Node {
+	id, message := deadmanID, deadmanMessage
+	if d := c.cfg.Deadman; d != nil {
+		id, message = cmp.Or(d.ID, id), cmp.Or(d.Message, message)
+	}
 	stats := c.addStats(watched, []ir.Value{interval}, span)
 	stats.Props = append(stats.Props, ir.Prop{Name: "align", Pos: span})
 	deriv := c.addNode(catalog.Nodes["derivative"], stats, []int{stats.ID}, []ir.Value{{Type: types.String, Str: "emitted"}}, span)
@@ -492,16 +501,15 @@ func (c *checker) deadman(nv *nodeVal, x *ast.Chain) *value {
 	// later .id() or .message() overrides them.
 	str := func(s string) []ir.Value { return []ir.Value{{Type: types.String, Str: s, Pos: span}} }
 	alert.Props = append(alert.Props,
-		ir.Prop{Name: "id", Args: str(strings.Replace(deadmanID, "NODE_NAME", watched.Name, 1)), Pos: span},
-		ir.Prop{Name: "message", Args: str(strings.Replace(deadmanMessage, "INTERVAL", interval.Dur.String(), 1)), Pos: span})
+		ir.Prop{Name: "id", Args: str(strings.Replace(id, "NODE_NAME", watched.Name, 1)), Pos: span},
+		ir.Prop{Name: "message", Args: str(strings.Replace(message, "INTERVAL", interval.Dur.String(), 1)), Pos: span})
 	crit := &ir.Expr{Kind: ir.Binary, Type: types.Bool, Op: ast.OpLe, OpText: "<=", Pos: span, Args: []*ir.Expr{
 		{Kind: ir.Ref, Type: types.Float, Name: "emitted", Pos: span},
-		{Kind: ir.Lit, Type: types.Float, Lit: &args[0], Pos: span},
+		{Kind: ir.Lit, Type: types.Float, Lit: &threshold, Pos: span},
 	}}
-	extra := args[2:]
 	alert.Props = append(alert.Props, ir.Prop{Name: "crit", Args: []ir.Value{{Type: types.Lambda, Lambda: crit, Pos: span}}, Pos: span})
 	c.deadmen = append(c.deadmen, deadmanCrit{crit: crit, extra: extra, node: alert.ID})
-	return &value{typ: types.Node, node: &nodeVal{id: alert.ID}, span: span}
+	return alert
 }
 
 // The defaults of Kapacitor's [deadman] configuration section

@@ -38,6 +38,13 @@ type Config struct {
 	// NeedValues makes a template var without a value an error, as
 	// building a task needs every value. It is implied by Vars.
 	NeedValues bool
+	// UDFs are the user-defined functions @name() nodes may use (udf.go).
+	UDFs UDFs
+	// GoFuncs are the lambda functions of Go UDF packages, by name.
+	GoFuncs map[string]*ir.GoFunc
+	// Deadman is the [deadman] section of the configuration (deadman.go);
+	// nil: Kapacitor's defaults, no global deadman.
+	Deadman *Deadman
 }
 
 // Check builds the IR of prog. The task is nil when there are errors.
@@ -118,6 +125,9 @@ func (c *checker) run(prog *ast.Program) {
 	}
 	if len(c.task.Nodes) == 1 && !c.errs.HasErrors() {
 		c.errorf(typSpan, []string{fmt.Sprintf("chain a node to %s, e.g. %s|from()...", typ, typ)}, "task does nothing: the pipeline has only the %s node", typ)
+	}
+	if d := c.cfg.Deadman; d != nil && d.Global && !c.errs.HasErrors() {
+		c.globalDeadman(root, typSpan)
 	}
 	c.typeLambdas()
 	c.validateAll()

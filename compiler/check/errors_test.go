@@ -33,13 +33,14 @@ import (
 // A comment line `// dbrp-flag: db.rp` passes db.rp as if given with -dbrp,
 // `// schema: file.json` loads a schema relative to the script, and
 // `// vars: file.json` gives the template vars their values from a vars file
-// relative to the script. Diagnostics in the vars file are matched by the
+// relative to the script, and `// config: file.conf` reads the UDFs of a
+// kapacitor.conf-style file relative to the script. Diagnostics in the vars file are matched by the
 // markers on the `// vars:` line itself, after a second `//`.
 
 var (
 	markerComment = regexp.MustCompile("//\\s*((?:(?:ERROR|WARNING|NOTE)\\s+(?:\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)\\s*)+)$")
 	marker        = regexp.MustCompile("(ERROR|WARNING|NOTE)\\s+(\"(?:[^\"\\\\]|\\\\.)*\"|`[^`]*`)")
-	option        = regexp.MustCompile(`^\s*//\s*(dbrp-flag|schema|vars):\s*(\S+)\s*(?://.*)?$`)
+	option        = regexp.MustCompile(`^\s*//\s*(dbrp-flag|schema|vars|config):\s*(\S+)\s*(?://.*)?$`)
 )
 
 // expectation is one marker.
@@ -82,6 +83,12 @@ func checkFile(t testing.TB, path string) (*ir.Task, diag.List, []byte) {
 				t.Fatal(err)
 			}
 			opts.Vars, varsLine = vars, i+1
+		case "config":
+			udfs, err := compiler.LoadUDFs(filepath.Join(filepath.Dir(path), m[2]))
+			if err != nil {
+				t.Fatal(err)
+			}
+			opts.UDFs = udfs
 		}
 	}
 	task, diags := compiler.Check(path, src, opts)

@@ -359,6 +359,9 @@ func lambdaFunc(name string) (*catalog.Function, bool) {
 }
 
 func (c *checker) typeCall(x *ast.Call, env lambdaEnv) *ir.Expr {
+	if gf, ok := c.cfg.GoFuncs[x.Name.Name]; ok {
+		return c.typeGoCall(x, env, gf) // udf.go
+	}
 	f, ok := lambdaFunc(x.Name.Name)
 	if !ok && x.Name.Name == "time" {
 		c.errorf(x.Name.Span(), []string{"time(d) is a group-by dimension for batch|query(...).groupBy(); in a lambda the point's time is \"time\""}, "time() cannot be used in a lambda")
@@ -367,6 +370,9 @@ func (c *checker) typeCall(x *ast.Call, env lambdaEnv) *ir.Expr {
 	if !ok {
 		names := make([]string, 0, len(catalog.Functions))
 		for n := range catalog.Functions {
+			names = append(names, n)
+		}
+		for n := range c.cfg.GoFuncs {
 			names = append(names, n)
 		}
 		c.errorf(x.Name.Span(), suggest(x.Name.Name, names, ""), "undefined function %s() in lambda", x.Name.Name)

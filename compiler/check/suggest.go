@@ -25,7 +25,7 @@ func suggest(name string, names []string, prefix string) []string {
 		return nil
 	}
 	switch prefix {
-	case ".", "|":
+	case ".", "|", "@":
 		return []string{fmt.Sprintf("did you mean %s%s()?", prefix, best)}
 	case `"`:
 		return []string{fmt.Sprintf("did you mean %q?", best)}

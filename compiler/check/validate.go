@@ -134,14 +134,21 @@ func (c *checker) validateEval(n *ir.Node) {
 		c.errorf(n.Pos, []string{"name each result: .as('name1', ...) with one name per lambda"}, "eval() has %d lambda%s but %d name%s in .as()", len(n.Args), plural(len(n.Args)), got, plural(got))
 		return
 	}
-	names := map[string]bool{}
-	for _, a := range as.Args {
-		names[a.Str] = true
+	names := map[string]types.Type{}
+	for i, a := range as.Args {
+		names[a.Str] = types.Unknown
+		if e := n.Args[i].Lambda; e != nil {
+			names[a.Str] = e.Type
+		}
 	}
 	if tags := n.Lookup("tags"); tags != nil { // a later .tags() replaces an earlier one
 		for _, a := range tags.Args {
-			if !names[a.Str] {
+			switch t, ok := names[a.Str]; {
+			case !ok:
 				c.errorf(a.Pos, nil, "eval().tags(%q) names no result of .as()", a.Str)
+			case t != types.String && t != types.Unknown:
+				// Kapacitor drops every point, each with an error.
+				c.errorf(a.Pos, []string{"convert the result with string(...)"}, "eval().tags(%q): the result is a %s, but a tag must be a string", a.Str, t)
 			}
 		}
 	}

@@ -199,15 +199,17 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 		)
 		handlers = append(handlers, jen.Id(id))
 	}
-	cfg := jen.Dict{jen.Id("History"): jen.Qual(alertPkg, "DefaultHistory")}
+	history := jen.Code(jen.Qual(alertPkg, "DefaultHistory"))
+	if p := n.Lookup("history"); p != nil {
+		history = jen.Lit(int(p.Args[0].Int))
+	}
+	// jen.Dict keys are compared as values: set each field once.
+	cfg := jen.Dict{jen.Id("History"): history}
 	if len(tests) > 0 {
 		cfg[jen.Id("Tests")] = jen.Qual(alertPkg, "Levels").Call(tests...)
 	}
 	if len(resets) > 0 {
 		cfg[jen.Id("Resets")] = jen.Qual(alertPkg, "Levels").Call(resets...)
-	}
-	if p := n.Lookup("history"); p != nil {
-		cfg[jen.Id("History")] = jen.Lit(int(p.Args[0].Int))
 	}
 	if p := n.Lookup("flapping"); p != nil {
 		cfg[jen.Id("Flapping")] = jen.True()
@@ -226,19 +228,123 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 	if n.Lookup("all") != nil {
 		cfg[jen.Id("All")] = jen.True()
 	}
-	args := []jen.Code{jen.Qual(alertPkg, "Config").Values(cfg), jen.Id(tmpl), jen.Lit("kapacitor:" + n.taskID + ":" + node)}
+	// The services of the configuration with global = true handle every
+	// alert too (Kapacitor adds them when it creates the node), and their
+	// state-changes-only = true makes the node .stateChangesOnly().
+	topic := "kapacitor:" + n.taskID + ":" + node
+	var sections []jen.Code
+	for _, h := range n.Handlers {
+		if spec := catalog.Handlers[h.Kind]; spec != nil && spec.Section != "" {
+			sections = append(sections, jen.Lit(spec.Section))
+		}
+	}
+	info := jen.Dict{jen.Id("TaskName"): jen.Lit(n.taskID), jen.Id("Topic"): jen.Lit(topic)}
+	if len(sections) > 0 {
+		info[jen.Id("Sections")] = jen.Index().String().Values(sections...)
+	}
+	globals, sco := node+"Globals", node+"StateChangesOnly"
+	all := jen.Id(globals).Op("...")
+	if len(handlers) > 0 {
+		all = jen.Append(append([]jen.Code{jen.Index().Qual(alertPkg, "Handler").Values(handlers...)}, jen.Id(globals).Op("..."))...).Op("...")
+	}
+	args := []jen.Code{jen.Qual(alertPkg, "Config").Values(cfg), jen.Id(tmpl), jen.Lit(topic), all}
 	out = append(out,
-		jen.List(jen.Id("t").Dot(node+"Node"), jen.Err()).Op("=").Qual(alertPkg, "NewNode").Call(append(args, handlers...)...),
+		jen.List(jen.Id(globals), jen.Id(sco), jen.Err()).Op(":=").Qual(handlersPkg, "Globals").Call(jen.Id("env"), jen.Qual(handlersPkg, "Alert").Values(info)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
-		// Load the topic's persisted event states before any point.
+		jen.List(jen.Id("t").Dot(node+"Node"), jen.Err()).Op("=").Qual(alertPkg, "NewNode").Call(args...),
+		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
+		jen.If(jen.Id(sco)).Block(jen.Id("t").Dot(node+"Node").Dot("Config").Dot("StateChangesOnly").Op("=").True()),
+	)
+	out = append(out, ng.alertRouting()...)
+	out = append(out,
+		// Load the topics' persisted event states before any point.
 		jen.If(jen.Err().Op(":=").Id("t").Dot(node+"Node").Dot("Persist").Call(jen.Id("env").Dot("State")), jen.Err().Op("!=").Nil()).Block(
 			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
 		jen.Id("t").Dot(node+"Tester").Dot("t").Op("=").Id("t"),
-		// A failing handler never stops the task: its errors are counted
-		// against the node and logged at most once a minute each.
-		jen.Id("t").Dot(node+"Node").Dot("HandlerError").Op("=").Func().Params(jen.Id("_").Qual(alertPkg, "Handler"), jen.Err().Error()).Block(
-			jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(ng.g.pos[ng.n.ID]), jen.Err())),
 	)
+	if names := handlerNames(ng.n); len(names) > 0 {
+		// Each handler gets the events on a goroutine of its own and
+		// counts them in the node's stats (handlerCounters).
+		out = append(out, jen.Id("t").Dot(node+"Node").Dot("Start").Call(jen.Qual(alertPkg, "Delivery").Values(jen.Dict{
+			jen.Id("Node"):    jen.Lit(node),
+			jen.Id("Names"):   strSlice(names),
+			jen.Id("Counter"): jen.Qual(handlersPkg, "GlobalCounters").Call(jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[ng.n.ID])).Dot("Counter"), strSlice(names)),
+			jen.Id("Log"):     jen.Id("env").Dot("Log"),
+		})))
+	}
+	return out
+}
+
+// handlerNames name an alert node's handlers in its stats and logs: the
+// handler's method and its index among the node's handlers of that kind,
+// "log0", "post0", "post1" ("pagerDuty2_0" for a kind ending in a digit).
+func handlerNames(n *ir.Node) []string {
+	var names []string
+	seen := map[string]int{}
+	for _, h := range n.Handlers {
+		sep := ""
+		if last := h.Kind[len(h.Kind)-1]; last >= '0' && last <= '9' {
+			sep = "_"
+		}
+		names = append(names, fmt.Sprintf("%s%s%d", h.Kind, sep, seen[h.Kind]))
+		seen[h.Kind]++
+	}
+	return names
+}
+
+// handlerCounters are the statistics of an alert node's handlers, which
+// alert.Delivery counts: events sent, failed (given up on) and dropped.
+func handlerCounters(n *ir.Node) []string {
+	var counters []string
+	for _, name := range handlerNames(n) {
+		counters = append(counters, name+"_dropped", name+"_failed", name+"_sent")
+	}
+	return counters
+}
+
+// topichandlersPkg loads the topic handlers of the named topics.
+const topichandlersPkg = "github.com/tickc/tickc/runtime/alert/topichandlers"
+
+// usesTopics reports whether an alert node publishes to a named topic,
+// has a category or inhibits others: it then needs the alert service the
+// binary's tasks share.
+func usesTopics(n *ir.Node) bool {
+	return n.Kind == "alert" && (n.Lookup("topic") != nil || n.Lookup("category") != nil || n.Lookup("inhibit") != nil)
+}
+
+// alertRouting sets up the node's .topic(), .category() and .inhibit()
+// with the shared alert service (pipeline.Env.Alerts).
+func (ng *nodeGen) alertRouting() []jen.Code {
+	n := ng.n
+	if !usesTopics(n) {
+		return nil
+	}
+	routing := jen.Id("t").Dot(n.Name + "Node").Dot("Routing")
+	out := []jen.Code{
+		jen.If(jen.List(jen.Add(routing).Dot("Topics"), jen.Err()).Op("=").Qual(topichandlersPkg, "Shared").Call(jen.Id("env")), jen.Err().Op("!=").Nil()).Block(
+			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(n.Name+": %w"), jen.Err()))),
+	}
+	if p := n.Lookup("topic"); p != nil {
+		out = append(out, jen.Add(routing).Dot("TopicName").Op("=").Lit(p.Args[0].Str))
+	}
+	if p := n.Lookup("category"); p != nil {
+		out = append(out, jen.Add(routing).Dot("Category").Op("=").Lit(p.Args[0].Str))
+	}
+	var inhibits []jen.Code
+	for _, p := range n.All("inhibit") {
+		d := jen.Dict{jen.Id("Category"): jen.Lit(p.Args[0].Str)}
+		var tags []jen.Code
+		for _, a := range p.Args[1:] {
+			tags = append(tags, jen.Lit(a.Str))
+		}
+		if len(tags) > 0 {
+			d[jen.Id("Tags")] = jen.Index().String().Values(tags...)
+		}
+		inhibits = append(inhibits, jen.Values(d))
+	}
+	if len(inhibits) > 0 {
+		out = append(out, jen.Add(routing).Dot("Inhibits").Op("=").Index().Qual(alertPkg, "Inhibit").Values(inhibits...))
+	}
 	return out
 }
 

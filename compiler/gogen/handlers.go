@@ -138,22 +138,17 @@ func serviceHandlerSetup(h ir.Handler, taskID, topic string) (jen.Code, bool) {
 		o.keyValues("CustomFields", "customField")
 		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
 	case "bigPanda":
-		// Only .appKey() is in the Kapacitor source tickc follows; the
-		// other properties are refused rather than dropped.
-		for _, p := range []string{"host", "primaryProperty", "secondaryProperty", "attribute"} {
-			if h.Lookup(p) != nil {
-				return nil, false
-			}
-		}
 		name = "BigPanda"
 		o.str("AppKey", "appKey")
+		o.str("PrimaryProperty", "primaryProperty")
+		o.str("SecondaryProperty", "secondaryProperty")
+		o.str("Host", "host")
+		o.keyValues("Attributes", "attribute")
 		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
 	case "email":
-		// .toTemplates() is not in the Kapacitor source tickc follows.
-		if h.Lookup("toTemplates") != nil {
-			return nil, false
-		}
 		name = "Email"
+		o.list("ToTemplates", "toTemplates")
+		o.d[jen.Id("TaskName")] = jen.Lit(taskID)
 		var to []jen.Code
 		for _, a := range h.Args {
 			to = append(to, jen.Lit(a.Str))

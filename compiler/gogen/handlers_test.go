@@ -62,6 +62,14 @@ func TestServiceHandlerSetup(t *testing.T) {
 			[]string{"handlers.NewZenoss(", "TID: int64(4)", "EventClassKey: \"e\"", "\"c\": \"v\""}},
 		{ir.Handler{Kind: "bigPanda", Props: []ir.Prop{{Name: "appKey", Args: []ir.Value{str("a")}}}},
 			[]string{"handlers.NewBigPanda(", "AppKey: \"a\""}},
+		{ir.Handler{Kind: "bigPanda", Props: []ir.Prop{
+			{Name: "host", Args: []ir.Value{str("{{ .Tags.host }}")}},
+			{Name: "primaryProperty", Args: []ir.Value{str("host")}},
+			{Name: "attribute", Args: []ir.Value{str("link"), str("http://m/{{ .ID }}")}},
+			{Name: "attribute", Args: []ir.Value{str("n"), {Type: types.Int, Int: 3}}}}},
+			[]string{"Host: \"{{ .Tags.host }}\"", "PrimaryProperty: \"host\"", "\"link\": \"http://m/{{ .ID }}\"", "\"n\": int64(3)"}},
+		{ir.Handler{Kind: "email", Props: []ir.Prop{{Name: "toTemplates", Args: []ir.Value{str("{{ .ID }}@x"), str("y@x")}}}},
+			[]string{"ToTemplates: []string{\"{{ .ID }}@x\", \"y@x\"}", "TaskName: \"cpu\""}},
 		{ir.Handler{Kind: "email", Args: []ir.Value{str("a@x")}, Props: []ir.Prop{{Name: "to", Args: []ir.Value{str("b@x")}}}},
 			[]string{"handlers.NewEmail(", "To: []string{\"a@x\", \"b@x\"}"}},
 		{ir.Handler{Kind: "hipChat", Props: []ir.Prop{{Name: "room", Args: []ir.Value{str("r")}}}},
@@ -94,8 +102,5 @@ func TestServiceHandlerSetup(t *testing.T) {
 	}
 	if _, ok := serviceHandlerSetup(ir.Handler{Kind: "nosuchservice"}, "cpu", ""); ok {
 		t.Error("nosuchservice is not a handler")
-	}
-	if _, ok := serviceHandlerSetup(ir.Handler{Kind: "bigPanda", Props: []ir.Prop{{Name: "host", Args: []ir.Value{str("h")}}}}, "cpu", ""); ok {
-		t.Error("bigPanda .host() is not implemented yet")
 	}
 }

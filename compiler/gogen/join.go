@@ -12,14 +12,6 @@ import (
 
 const joinPkg = "github.com/tickc/tickc/runtime/join"
 
-// mergeStreamOnly stops code generation for a node on a batch edge, which this
-// version of tickc does not compile for join, combine and flatten.
-func (ng *nodeGen) mergeStreamOnly() {
-	if ng.in == catalog.BatchEdge {
-		panic(fmt.Sprintf("%s (%s): %s of batches is not supported by this version of tickc", ng.n.Name, ng.g.where(ng.n), ng.n.Kind))
-	}
-}
-
 // mergeDelimiter is the node's .delimiter(), "." by default.
 func mergeDelimiter(n *ir.Node) string {
 	if p := n.Lookup("delimiter"); p != nil {
@@ -35,13 +27,18 @@ func mergeTolerance(n *ir.Node, cfg jen.Dict) {
 	}
 }
 
-// mergeOut adds the method <name>Out, which sends a point the node's runtime
-// emits to the node's children, and returns it as a method value.
-func (ng *nodeGen) mergeOut(what string) jen.Code {
+// mergeOut adds the method <name>Out, which sends a point (or, with
+// batches, a batch) the node's runtime emits to the node's children, and
+// returns it as a method value.
+func (ng *nodeGen) mergeOut(what string, batches bool) jen.Code {
 	n := ng.n
+	param, typ := "p", "Point"
+	if batches {
+		param, typ = "b", "Batch"
+	}
 	ng.lambdas = append(ng.lambdas,
 		jen.Commentf("%sOut sends %s of %s to its children.", n.Name, what, n.Name).Line().
-			Func().Params(jen.Id("t").Op("*").Id("task")).Id(n.Name+"Out").Params(jen.Id("p").Op("*").Qual(pipelinePkg, "Point")).Block(ng.send(jen.Id("p"))...))
+			Func().Params(jen.Id("t").Op("*").Id("task")).Id(n.Name+"Out").Params(jen.Id(param).Op("*").Qual(pipelinePkg, typ)).Block(ng.send(jen.Id(param))...))
 	return jen.Id("t").Dot(n.Name + "Out")
 }
 
@@ -63,10 +60,10 @@ func (ng *nodeGen) mergeCardinality(node string) jen.Code {
 // join generates a join node: its parents call it with their index, and
 // the runtime joins their points per group on time (.tolerance()), with
 // the fields of each parent prefixed by its .as() name, filling a missing
-// parent as .fill() says; the joined points go to <name>Out.
+// parent as .fill() says; the joined points go to <name>Out. On a batch
+// edge it joins batches, on their times, into batches.
 func (ng *nodeGen) join() []jen.Code {
 	n := ng.n
-	ng.mergeStreamOnly()
 	node := n.Name + "Node"
 	cfg := jen.Dict{
 		jen.Id("Names"):     strSlice(strArgs(n.Lookup("as").Args)),
@@ -96,11 +93,16 @@ func (ng *nodeGen) join() []jen.Code {
 	// .deleteAll() matters only for group deletions, which no node of
 	// this version of tickc sends.
 	ng.g.addField(node, jen.Op("*").Qual(joinPkg, "Join"))
+	newJoin, push, what, in := "NewJoin", "Push", "a joined point", jen.Id("p")
+	if ng.in == catalog.BatchEdge {
+		newJoin, push, what, in = "NewBatchJoin", "PushBatch", "a joined batch", jen.Id("b")
+	}
 	ng.g.setup(true,
-		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(joinPkg, "NewJoin").Call(jen.Qual(joinPkg, "JoinConfig").Values(cfg), jen.Id("t").Dot("groups"), ng.mergeOut("a joined point")),
+		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(joinPkg, newJoin).Call(jen.Qual(joinPkg, "JoinConfig").Values(cfg), jen.Id("t").Dot("groups"),
+			ng.mergeOut(what, ng.in == catalog.BatchEdge)),
 		ng.mergeInitErr())
 	return []jen.Code{
-		jen.Id("t").Dot(node).Dot("Push").Call(jen.Id("src"), jen.Id("p")),
+		jen.Id("t").Dot(node).Dot(push).Call(jen.Id("src"), in),
 		ng.mergeCardinality(node),
 	}
 }
@@ -108,10 +110,11 @@ func (ng *nodeGen) join() []jen.Code {
 // combine generates a combine node: the runtime buffers each group's
 // points of one time and, when the time moves on, emits every combination
 // of them that the lambdas match one point each, through <name>Match (the
-// lambdas, with the group's state) and <name>Out.
+// lambdas, with the group's state) and <name>Out. On a batch edge each
+// batch's points are pushed with the batch's name and group, and its last
+// time is combined at the end of the batch, as in Kapacitor.
 func (ng *nodeGen) combine() []jen.Code {
 	n := ng.n
-	ng.mergeStreamOnly()
 	if len(n.Args) == 0 {
 		panic(fmt.Sprintf("%s (%s): combine() needs at least one lambda", n.Name, ng.g.where(n)))
 	}
@@ -145,8 +148,19 @@ func (ng *nodeGen) combine() []jen.Code {
 	ng.g.addField(node, jen.Op("*").Qual(joinPkg, "Combine").Types(jen.Id(ng.state.typeName)))
 	ng.g.setup(true,
 		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(joinPkg, "NewCombine").Types(jen.Id(ng.state.typeName)).Call(
-			jen.Qual(joinPkg, "CombineConfig").Values(cfg), jen.Id("t").Dot(match), ng.mergeOut("a combined point"), ng.mergeReport()),
+			jen.Qual(joinPkg, "CombineConfig").Values(cfg), jen.Id("t").Dot(match), ng.mergeOut("a combined point", false), ng.mergeReport()),
 		ng.mergeInitErr())
+	if ng.in == catalog.BatchEdge {
+		return []jen.Code{
+			ng.deferGroup(jen.Id("b").Dot("Group")),
+			jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot("Points")).Block(
+				jen.Id("bp").Op(":=").Id("b").Dot("Points").Index(jen.Id("i")),
+				jen.List(jen.Id("bp").Dot("Name"), jen.Id("bp").Dot("Group")).Op("=").List(jen.Id("b").Dot("Name"), jen.Id("b").Dot("Group")),
+				jen.Id("t").Dot(node).Dot("Push").Call(jen.Op("&").Id("g").Dot("combine"), jen.Id("g"), jen.Op("&").Id("bp")),
+			),
+			jen.Id("t").Dot(node).Dot("FlushBatch").Call(jen.Op("&").Id("g").Dot("combine"), jen.Id("g")),
+		}
+	}
 	return []jen.Code{
 		ng.deferGroup(jen.Id("p").Dot("Group")),
 		jen.Id("t").Dot(node).Dot("Push").Call(jen.Op("&").Id("g").Dot("combine"), jen.Id("g"), jen.Id("p")),
@@ -155,10 +169,10 @@ func (ng *nodeGen) combine() []jen.Code {
 
 // flatten generates a flatten node: the runtime merges each group's points
 // of one time into one point named after the .on() tag values, emitted
-// through <name>Out when the time moves on.
+// through <name>Out when the time moves on. On a batch edge it flattens
+// each batch into a batch.
 func (ng *nodeGen) flatten() []jen.Code {
 	n := ng.n
-	ng.mergeStreamOnly()
 	node := n.Name + "Node"
 	cfg := jen.Dict{jen.Id("Delimiter"): jen.Lit(mergeDelimiter(n))}
 	if p := n.Lookup("on"); p != nil && len(p.Args) > 0 {
@@ -169,8 +183,18 @@ func (ng *nodeGen) flatten() []jen.Code {
 		cfg[jen.Id("DropOriginalFieldName")] = jen.True()
 	}
 	ng.g.addField(node, jen.Op("*").Qual(joinPkg, "Flatten"))
+	if ng.in == catalog.BatchEdge {
+		ng.g.setup(false,
+			jen.Id("t").Dot(node).Op("=").Qual(joinPkg, "NewFlatten").Call(jen.Qual(joinPkg, "FlattenConfig").Values(cfg), jen.Nil(), ng.mergeReport()))
+		push := jen.Id("t").Dot(node).Dot("PushBatch").Call(jen.Id("b"))
+		sends := ng.send(jen.Id("fb"))
+		if len(sends) == 0 { // a leaf: flattening counts only its errors
+			return []jen.Code{push, ng.mergeCardinality(node)}
+		}
+		return append([]jen.Code{jen.Id("fb").Op(":=").Add(push), ng.mergeCardinality(node)}, sends...)
+	}
 	ng.g.setup(false,
-		jen.Id("t").Dot(node).Op("=").Qual(joinPkg, "NewFlatten").Call(jen.Qual(joinPkg, "FlattenConfig").Values(cfg), ng.mergeOut("a flattened point"), ng.mergeReport()))
+		jen.Id("t").Dot(node).Op("=").Qual(joinPkg, "NewFlatten").Call(jen.Qual(joinPkg, "FlattenConfig").Values(cfg), ng.mergeOut("a flattened point", false), ng.mergeReport()))
 	return []jen.Code{
 		jen.Id("t").Dot(node).Dot("Push").Call(jen.Id("p")),
 		ng.mergeCardinality(node),

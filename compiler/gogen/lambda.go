@@ -368,6 +368,9 @@ func (l *lambdaGen) call(e *ir.Expr) (jen.Code, types.Type) {
 	if e.Name == "isPresent" {
 		return l.isPresent(e)
 	}
+	if gf := l.g.goFunc(e.Name); gf != nil {
+		return l.callGo(e, gf) // udf.go
+	}
 	f := catalog.Functions[e.Name]
 	args := make([]arg, len(e.Args))
 	for i, a := range e.Args {

@@ -2,6 +2,7 @@ package gogen
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -29,6 +30,9 @@ func (g *gen) node(n *ir.Node) {
 		ng.in = g.task.Nodes[n.Parents[0]].Provides
 	}
 	emit, ok := emitters[n.Kind]
+	if udfName(n) != "" {
+		emit, ok = (*nodeGen).udf, true
+	}
 	if !ok {
 		panic(fmt.Sprintf("%s (%s:%d): the %s node is not supported by this version of tickc", n.Name, g.file, n.Line, n.Kind))
 	}
@@ -56,17 +60,21 @@ func (g *gen) describe(n *ir.Node) string {
 	if n.ID == 0 {
 		return string(g.task.Type)
 	}
+	if udfName(n) != "" {
+		return n.Kind + "()"
+	}
 	return "|" + n.Kind + "()"
 }
 
 func (ng *nodeGen) param() jen.Code {
+	in := jen.Id("p").Op("*").Qual(pipelinePkg, "Point")
 	if ng.in == catalog.BatchEdge {
-		return jen.Id("b").Op("*").Qual(pipelinePkg, "Batch")
+		in = jen.Id("b").Op("*").Qual(pipelinePkg, "Batch")
 	}
 	if takesSource(ng.n) {
-		return jen.List(jen.Id("p").Op("*").Qual(pipelinePkg, "Point"), jen.Id("src").Int())
+		return jen.List(in, jen.Id("src").Int())
 	}
-	return jen.Id("p").Op("*").Qual(pipelinePkg, "Point")
+	return in
 }
 
 // send passes value (a *Point or *Batch expression) to every child,
@@ -114,11 +122,25 @@ func parentIndex(child *ir.Node, parent int) int {
 }
 
 // report counts a lambda error against the node and drops the message.
-func (ng *nodeGen) report() jen.Code {
-	return jen.If(jen.Err().Op("!=").Nil()).Block(
-		jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(ng.g.pos[ng.n.ID]), jen.Err()),
-		jen.Return(),
-	)
+func (ng *nodeGen) report() jen.Code { return ng.reportAnd(jen.Return()) }
+
+// reportAnd counts a lambda error against the node and runs drop.
+func (ng *nodeGen) reportAnd(drop jen.Code) jen.Code {
+	return jen.If(jen.Err().Op("!=").Nil()).Block(ng.reportErr(jen.Err()), drop)
+}
+
+// reportErr counts the error err against the node and logs it. As in
+// Kapacitor, a .quiet() node only counts it, and eval's own .quiet() drops
+// it silently.
+func (ng *nodeGen) reportErr(err jen.Code) jen.Code {
+	pos := ng.g.pos[ng.n.ID]
+	switch {
+	case ng.n.Lookup("quiet") != nil && ng.n.Kind == "eval":
+		return jen.Null()
+	case ng.n.Lookup("quiet") != nil:
+		return jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("Errors").Dot("Add").Call(jen.Lit(1))
+	}
+	return jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), err)
 }
 
 // groupOf returns the statements that fetch the node's group state into g.
@@ -192,7 +214,7 @@ var emitters map[string]func(*nodeGen) []jen.Code
 // from() and groupBy(), which assign groups, and nodes whose runtime counts
 // its groups itself (window, union, join, flatten).
 var ungrouped = map[string]bool{"stream": true, "batch": true, "from": true, "groupBy": true, "window": true, "union": true,
-	"join": true, "flatten": true,
+	"join": true, "flatten": true, "trickle": true, // trickle: like Kapacitor's, it counts no groups
 	"query": true} // a query node sets its batches' group, then counts it
 
 func init() {
@@ -214,6 +236,9 @@ func init() {
 		"combine":  (*nodeGen).combine,
 		"flatten":  (*nodeGen).flatten,
 		"sideload": (*nodeGen).sideload,
+		"trickle":  (*nodeGen).trickle, // batchnodes.go
+		// autoscale.go
+		"k8sAutoscale": (*nodeGen).autoscale, "swarmAutoscale": (*nodeGen).autoscale, "ec2Autoscale": (*nodeGen).autoscale,
 		// influxout.go
 		"influxDBOut": (*nodeGen).influxDBOut,
 		// wallclock.go
@@ -261,8 +286,8 @@ func strSlice(ss []string) jen.Code {
 }
 
 // filters compiles where() lambdas into statements that drop the point
-// when one is false or fails.
-func (ng *nodeGen) filters(lambdas []ir.Value) []jen.Code {
+// (with the statement drop) when one is false or fails.
+func (ng *nodeGen) filters(lambdas []ir.Value, drop jen.Code) []jen.Code {
 	var out []jen.Code
 	for i, v := range lambdas {
 		role := "Where"
@@ -271,9 +296,9 @@ func (ng *nodeGen) filters(lambdas []ir.Value) []jen.Code {
 		}
 		name := ng.lambda(role, v.Lambda, types.Bool, nil)
 		out = append(out, jen.If(jen.List(jen.Id("ok"), jen.Err()).Op(":=").Add(ng.callLambda(name)), jen.Err().Op("!=").Nil()).Block(
-			jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(ng.g.pos[ng.n.ID]), jen.Err()),
-			jen.Return(),
-		).Else().If(jen.Op("!").Id("ok")).Block(jen.Return()))
+			ng.reportErr(jen.Err()),
+			drop,
+		).Else().If(jen.Op("!").Id("ok")).Block(drop))
 	}
 	return out
 }
@@ -304,7 +329,7 @@ func (ng *nodeGen) from() []jen.Code {
 	}
 	// Filters run once the group is known, so that stateful functions in
 	// where() keep their state per group, as in Kapacitor.
-	filters := ng.filters(wheres)
+	filters := ng.filters(wheres, jen.Return())
 	out = append(out, ng.deferGroup(jen.Id("p").Dot("Group")))
 	out = append(out, filters...)
 	return append(out, ng.send(jen.Id("p"))...)
@@ -336,7 +361,10 @@ func strSliceOrNil(ss []string) jen.Code {
 }
 
 func (ng *nodeGen) where() []jen.Code {
-	filters := ng.filters(ng.n.Args)
+	if ng.in == catalog.BatchEdge {
+		return ng.whereBatch()
+	}
+	filters := ng.filters(ng.n.Args, jen.Return())
 	out := []jen.Code{ng.deferGroup(jen.Id("p").Dot("Group"))}
 	out = append(out, filters...)
 	return append(out, ng.send(jen.Id("p"))...)
@@ -344,6 +372,9 @@ func (ng *nodeGen) where() []jen.Code {
 
 func (ng *nodeGen) groupBy() []jen.Code {
 	n := ng.n
+	if ng.in == catalog.BatchEdge {
+		return ng.groupByBatch()
+	}
 	var exclude []string
 	for _, p := range n.All("exclude") {
 		exclude = append(exclude, strArgs(p.Args)...)
@@ -352,10 +383,20 @@ func (ng *nodeGen) groupBy() []jen.Code {
 	return append(out, ng.send(jen.Id("p"))...)
 }
 
-// eval computes each lambda in order (later ones see earlier results by
-// name), then replaces the fields as .keep() says and sets the results as
-// fields, or as tags for the names in .tags().
 func (ng *nodeGen) eval() []jen.Code {
+	if ng.in == catalog.BatchEdge {
+		return ng.evalBatch()
+	}
+	body := ng.evalPoint(jen.Return()) // compiles the lambdas: the group state is known after
+	out := append([]jen.Code{ng.deferGroup(jen.Id("p").Dot("Group"))}, body...)
+	return append(out, ng.send(jen.Id("p"))...)
+}
+
+// evalPoint evaluates on p each lambda in order (later ones see earlier
+// results by name), then replaces the fields as .keep() says and sets the
+// results as fields, or as tags for the names in .tags(). A failing lambda
+// drops the point with the statement drop.
+func (ng *nodeGen) evalPoint(drop jen.Code) []jen.Code {
 	n := ng.n
 	names := strArgs(n.Lookup("as").Args)
 	asTag := map[string]bool{}
@@ -377,7 +418,7 @@ func (ng *nodeGen) eval() []jen.Code {
 		for _, prev := range results {
 			args = append(args, jen.Id(prev.id))
 		}
-		out = append(out, jen.List(jen.Id(r.id), jen.Err()).Op(":=").Add(ng.callLambda(name, args...)), ng.report())
+		out = append(out, jen.List(jen.Id(r.id), jen.Err()).Op(":=").Add(ng.callLambda(name, args...)), ng.reportAnd(drop))
 		results = append(results, r)
 	}
 	keep := n.Lookup("keep")
@@ -385,6 +426,15 @@ func (ng *nodeGen) eval() []jen.Code {
 	case keep == nil:
 		out = append(out, jen.Id("p").Dot("Fields").Op("=").Id("p").Dot("Fields").Index(jen.Empty(), jen.Lit(0)))
 	case len(keep.Args) > 0:
+		// Kapacitor drops the point when a kept name is neither a result
+		// nor a field of it.
+		for _, a := range keep.Args {
+			if !slices.Contains(names, a.Str) {
+				out = append(out, jen.If(jen.List(jen.Id("_"), jen.Id("ok")).Op(":=").Id("p").Dot("Field").Call(jen.Lit(a.Str)), jen.Op("!").Id("ok")).Block(
+					ng.reportErr(jen.Qual("errors", "New").Call(jen.Lit(fmt.Sprintf("cannot keep field %q, field does not exist", a.Str)))),
+					drop))
+			}
+		}
 		out = append(out, jen.Id("p").Dot("Fields").Op("=").Qual(pipelinePkg, "KeepFields").Call(jen.Id("p").Dot("Fields"), strSlice(strArgs(keep.Args))))
 	}
 	kept := map[string]bool{}
@@ -396,7 +446,7 @@ func (ng *nodeGen) eval() []jen.Code {
 	for i, r := range results {
 		name := names[i]
 		if asTag[name] {
-			out = append(out, jen.Id("p").Dot("SetTag").Call(jen.Lit(name), jen.Id(r.id)))
+			out = append(out, ng.setTag(name, jen.Id(r.id)))
 			continue
 		}
 		if keep != nil && len(keep.Args) > 0 && !kept[name] {
@@ -404,11 +454,21 @@ func (ng *nodeGen) eval() []jen.Code {
 		}
 		out = append(out, jen.Id("p").Dot("SetField").Call(jen.Lit(name), toValue(jen.Id(r.id), r.typ)))
 	}
-	return append(append([]jen.Code{ng.deferGroup(jen.Id("p").Dot("Group"))}, out...), ng.send(jen.Id("p"))...)
+	if len(asTag) > 0 {
+		out = append(out, ng.regroupPoint())
+	}
+	return out
 }
 
-// defaults sets absent fields, and absent or empty tags.
 func (ng *nodeGen) defaults() []jen.Code {
+	if ng.in == catalog.BatchEdge {
+		return ng.defaultsBatch()
+	}
+	return append(ng.defaultsPoint(), ng.send(jen.Id("p"))...)
+}
+
+// defaultsPoint sets p's absent fields, and absent or empty tags.
+func (ng *nodeGen) defaultsPoint() []jen.Code {
 	var out []jen.Code
 	for _, p := range ng.n.All("field") {
 		v := p.Args[1]
@@ -419,10 +479,11 @@ func (ng *nodeGen) defaults() []jen.Code {
 	}
 	for _, p := range ng.n.All("tag") {
 		out = append(out, jen.If(jen.List(jen.Id("v"), jen.Id("_")).Op(":=").Id("p").Dot("Tag").Call(jen.Lit(p.Args[0].Str)), jen.Id("v").Op("==").Lit("")).Block(
-			jen.Id("p").Dot("SetTag").Call(jen.Lit(p.Args[0].Str), jen.Lit(p.Args[1].Str)),
-			ng.count("tags_defaulted")))
+			ng.setTag(p.Args[0].Str, jen.Lit(p.Args[1].Str)),
+			ng.count("tags_defaulted"),
+			ng.regroupPoint()))
 	}
-	return append(out, ng.send(jen.Id("p"))...)
+	return out
 }
 
 // count increments the node's counter called name.
@@ -437,12 +498,22 @@ func (g *gen) literal(v ir.Value) jen.Code {
 }
 
 func (ng *nodeGen) delete() []jen.Code {
+	if ng.in == catalog.BatchEdge {
+		return ng.deleteBatch()
+	}
+	return append(ng.deletePoint(), ng.send(jen.Id("p"))...)
+}
+
+// deletePoint removes the fields and tags from p.
+func (ng *nodeGen) deletePoint() []jen.Code {
 	var out []jen.Code
 	for _, p := range ng.n.All("field") {
 		out = append(out, jen.If(jen.Id("p").Dot("DeleteField").Call(jen.Lit(p.Args[0].Str))).Block(ng.count("fields_deleted")))
 	}
+	var tags []string
 	for _, p := range ng.n.All("tag") {
-		out = append(out, jen.If(jen.Id("p").Dot("DeleteTag").Call(jen.Lit(p.Args[0].Str))).Block(ng.count("tags_deleted")))
+		out = append(out, ng.deleteTag(p.Args[0].Str, ng.count("tags_deleted")))
+		tags = append(tags, p.Args[0].Str)
 	}
-	return append(out, ng.send(jen.Id("p"))...)
+	return append(out, ng.leaveDims(tags))
 }

@@ -37,7 +37,11 @@ func (ng *nodeGen) countEmitted(value jen.Code, children int) []jen.Code {
 	}
 	field := ng.n.Name + "Emitted"
 	ng.g.addField(field, jen.Qual(pipelinePkg, "GroupCounts"))
-	return []jen.Code{jen.Id("t").Dot(field).Dot("Add").Call(jen.Parens(value).Dot("Group"))}
+	group := jen.Parens(value).Dot("Group")
+	if dot.IsSource(ng.n) { // points are grouped by from(): the source sees one group
+		group = jen.Id("t").Dot("groups").Dot("Root").Call()
+	}
+	return []jen.Code{jen.Id("t").Dot(field).Dot("Add").Call(group)}
 }
 
 // stats generates a stats node: a source whose tick callback emits, for
@@ -72,7 +76,7 @@ func (ng *nodeGen) stats() []jen.Code {
 				jen.Id("Name"):   jen.Lit("stats"),
 				jen.Id("Time"):   jen.Id("at").Dot("UnixNano").Call(),
 				jen.Id("Tags"):   jen.Append(jen.Index().Qual(pipelinePkg, "Tag").Parens(jen.Nil()), jen.Id("g").Dot("Tags").Op("...")),
-				jen.Id("Fields"): jen.Index().Qual(pipelinePkg, "Field").Values(jen.Values(jen.Lit("emitted"), jen.Qual(pipelinePkg, "IntValue").Call(jen.Id("emitted")))),
+				jen.Id("Fields"): jen.Index().Qual(pipelinePkg, "Field").Values(jen.Values(jen.Dict{jen.Id("Key"): jen.Lit("emitted"), jen.Id("Value"): jen.Qual(pipelinePkg, "IntValue").Call(jen.Id("emitted"))})),
 				jen.Id("Group"):  jen.Id("g"),
 			})),
 		)),
@@ -84,14 +88,12 @@ func (ng *nodeGen) stats() []jen.Code {
 }
 
 // barrier generates a barrier node: points older than their group's last
-// barrier are dropped; each barrier closes the time windows of the group
-// among the node's children (and .delete(true) forgets their group).
+// barrier are dropped (from their batch, on a batch edge); each barrier
+// closes the time windows of the group among the node's children (and
+// .delete(true) forgets their group).
 // Barriers do not yet travel through other nodes to windows further down.
 func (ng *nodeGen) barrier() []jen.Code {
 	n := ng.n
-	if ng.in == catalog.BatchEdge {
-		panic(fmt.Sprintf("%s (%s): barrier() on batches is not supported by this version of tickc", n.Name, ng.g.where(n)))
-	}
 	cfg := jen.Dict{}
 	var idle, period time.Duration
 	if p := n.Lookup("idle"); p != nil {
@@ -128,6 +130,9 @@ func (ng *nodeGen) barrier() []jen.Code {
 	ng.lambdas = append(ng.lambdas,
 		jen.Commentf("%s passes a barrier of %s to its windows (%s).", fire, n.Name, ng.g.where(n)).Line().
 			Func().Params(jen.Id("t").Op("*").Id("task")).Id(fire).Params(jen.Id("g").Op("*").Qual(pipelinePkg, "Group"), jen.Id("at").Int64(), jen.Id("deleted").Bool()).Block(body...))
+	if ng.in == catalog.BatchEdge { // the batch passes, without its points older than the barrier
+		return append([]jen.Code{jen.Id("t").Dot(node).Dot("Batch").Call(jen.Id("b"))}, ng.send(jen.Id("b"))...)
+	}
 	out := []jen.Code{
 		jen.If(jen.Op("!").Id("t").Dot(node).Dot("Point").Call(jen.Id("p"))).Block(jen.Return()),
 	}

@@ -42,6 +42,39 @@ type Task struct {
 	Nodes []*Node `json:"nodes"`
 	// Vars are the template declarations (`var x float`) with no value yet.
 	Vars []TemplateVar `json:"vars,omitempty"`
+	// GoFuncs are the functions of Go UDF packages (tickc build --udf)
+	// that the task's lambdas call, in the order first called.
+	GoFuncs []GoFunc `json:"goFuncs,omitempty"`
+	// GoNodes are the node types of Go UDF packages that the task's
+	// @name() nodes use, in the order first used.
+	GoNodes []GoNode `json:"goNodes,omitempty"`
+}
+
+// GoNode is an exported struct type of a Go UDF package whose pointer has
+// a Point or a Batch method (runtime/udf's PointNode and BatchNode). Scripts
+// use it as @name(), the type's name with the first letter in lower case,
+// and its options set the struct's exported fields.
+type GoNode struct {
+	Name    string `json:"name"`    // "scale"
+	Package string `json:"package"` // its package's import path
+	GoName  string `json:"goName"`  // "Scale"
+	// Batch is set for a BatchNode, which wants and provides batches.
+	Batch bool `json:"batch,omitempty"`
+	// Fields maps each option to the field it sets: "by" → "By".
+	Fields map[string]string `json:"fields"`
+}
+
+// GoFunc is an exported function of a Go UDF package. Lambdas call it by
+// its Go name with the first letter in lower case: Celsius is celsius().
+type GoFunc struct {
+	Name    string       `json:"name"`    // as lambdas call it: "celsius"
+	Package string       `json:"package"` // its package's import path
+	GoName  string       `json:"goName"`  // "Celsius"
+	Params  []types.Type `json:"params"`
+	Result  types.Type   `json:"result"`
+	// Err is set when the function also returns an error, which drops the
+	// point as a failing lambda does.
+	Err bool `json:"err,omitempty"`
 }
 
 // TemplateVar is a `var name type` declaration.

@@ -10,9 +10,17 @@ package influxtest
 
 import (
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/tls"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"net"
 	"net/http"
 	"net/url"
@@ -47,6 +55,9 @@ type Server struct {
 	URL string
 	// Version is the server version reported by /ping, e.g. "1.6.7~rc0".
 	Version string
+	// CAFile is, for a server started by StartTLS, the PEM file of the
+	// self-signed certificate it serves HTTPS with, to trust as a CA.
+	CAFile string
 
 	client client.Client
 	http   *http.Client
@@ -57,6 +68,19 @@ type Server struct {
 // server's log is printed first.
 func Start(t testing.TB) *Server {
 	t.Helper()
+	return startServer(t, false)
+}
+
+// StartTLS is Start with the HTTP API served over HTTPS only, with a
+// self-signed certificate for 127.0.0.1 generated for the test (see
+// CAFile); URL is then "https://127.0.0.1:PORT".
+func StartTLS(t testing.TB) *Server {
+	t.Helper()
+	return startServer(t, true)
+}
+
+func startServer(t testing.TB, https bool) *Server {
+	t.Helper()
 	bin, err := findInfluxd()
 	if err != nil {
 		if os.Getenv(RequireEnv) != "" {
@@ -66,7 +90,7 @@ func Start(t testing.TB) *Server {
 	}
 
 	for attempt := 1; ; attempt++ {
-		s, err := start(t, bin)
+		s, err := start(t, bin, https)
 		if err == nil {
 			return s
 		}
@@ -89,8 +113,17 @@ func findInfluxd() (string, error) {
 var errPortTaken = errors.New("port already in use")
 
 // start makes one attempt to run influxd from bin in a new directory.
-func start(t testing.TB, bin string) (*Server, error) {
+func start(t testing.TB, bin string, https bool) (*Server, error) {
 	dir := t.TempDir()
+	s := &Server{URL: "http://"}
+	var tlsConfig *tls.Config
+	if https {
+		var err error
+		if s.CAFile, tlsConfig, err = selfSigned(dir); err != nil {
+			return nil, err
+		}
+		s.URL = "https://"
+	}
 	httpAddr, err := freeAddr()
 	if err != nil {
 		return nil, err
@@ -100,7 +133,7 @@ func start(t testing.TB, bin string) (*Server, error) {
 		return nil, err
 	}
 	conf := filepath.Join(dir, "influxdb.conf")
-	if err := os.WriteFile(conf, []byte(config(dir, httpAddr, rpcAddr)), 0o644); err != nil {
+	if err := os.WriteFile(conf, []byte(config(dir, httpAddr, rpcAddr, https)), 0o644); err != nil {
 		return nil, err
 	}
 	logFile, err := os.Create(filepath.Join(dir, "influxd.log"))
@@ -128,8 +161,9 @@ func start(t testing.TB, bin string) (*Server, error) {
 		<-exited
 	}
 
-	s := &Server{URL: "http://" + httpAddr}
-	if err := s.waitReady(exited); err != nil {
+	s.URL += httpAddr
+	transport := &http.Transport{TLSClientConfig: tlsConfig}
+	if err := s.waitReady(exited, transport); err != nil {
 		stop()
 		log := readLog(logFile.Name())
 		if strings.Contains(log, "address already in use") {
@@ -139,8 +173,8 @@ func start(t testing.TB, bin string) (*Server, error) {
 	}
 	t.Logf("influxtest: influxd %s ready at %s in %v", s.Version, s.URL, time.Since(began).Round(time.Millisecond))
 
-	s.http = &http.Client{Timeout: time.Minute}
-	s.client, err = client.NewHTTPClient(client.HTTPConfig{Addr: s.URL, Timeout: time.Minute})
+	s.http = &http.Client{Timeout: time.Minute, Transport: transport}
+	s.client, err = client.NewHTTPClient(client.HTTPConfig{Addr: s.URL, Timeout: time.Minute, TLSConfig: tlsConfig})
 	if err != nil {
 		stop()
 		return nil, err
@@ -168,8 +202,14 @@ func freeAddr() (string, error) {
 
 // config is a minimal influxd configuration: everything lives under dir,
 // only the HTTP API and the RPC service listen (on loopback), and the
-// server logs only warnings so test output stays readable.
-func config(dir, httpAddr, rpcAddr string) string {
+// server logs only warnings so test output stays readable. With https, the
+// API serves HTTPS with dir's cert.pem and key.pem.
+func config(dir, httpAddr, rpcAddr string, https bool) string {
+	tlsKeys := ""
+	if https {
+		tlsKeys = fmt.Sprintf("  https-enabled = true\n  https-certificate = %q\n  https-private-key = %q\n",
+			filepath.Join(dir, "cert.pem"), filepath.Join(dir, "key.pem"))
+	}
 	return fmt.Sprintf(`reporting-enabled = false
 bind-address = %q
 
@@ -190,7 +230,7 @@ bind-address = %q
   bind-address = %q
   auth-enabled = false
   log-enabled = false
-
+%s
 # Listens on :8082 by default, which would collide between parallel servers.
 [ifql]
   enabled = false
@@ -205,7 +245,7 @@ bind-address = %q
 
 [continuous_queries]
   log-enabled = false
-`, rpcAddr, filepath.Join(dir, "meta"), filepath.Join(dir, "data"), filepath.Join(dir, "wal"), httpAddr)
+`, rpcAddr, filepath.Join(dir, "meta"), filepath.Join(dir, "data"), filepath.Join(dir, "wal"), httpAddr, tlsKeys)
 }
 
 // cleanEnv is the test's environment without INFLUXDB_* variables, which
@@ -221,8 +261,8 @@ func cleanEnv() []string {
 }
 
 // waitReady polls /ping until the server answers, exits, or startTimeout passes.
-func (s *Server) waitReady(exited <-chan struct{}) error {
-	hc := &http.Client{Timeout: time.Second}
+func (s *Server) waitReady(exited <-chan struct{}, transport *http.Transport) error {
+	hc := &http.Client{Timeout: time.Second, Transport: transport}
 	deadline := time.Now().Add(startTimeout)
 	for {
 		resp, err := hc.Get(s.URL + "/ping")
@@ -289,4 +329,44 @@ func (s *Server) Query(t testing.TB, db, q string) []client.Result {
 // quoteIdent quotes name as an InfluxQL identifier.
 func quoteIdent(name string) string {
 	return `"` + strings.NewReplacer(`\`, `\\`, `"`, `\"`, "\n", `\n`).Replace(name) + `"`
+}
+
+// selfSigned writes a new self-signed certificate for 127.0.0.1 and its
+// key to dir's cert.pem and key.pem, and returns the certificate's path
+// and a TLS configuration that trusts it.
+func selfSigned(dir string) (caFile string, _ *tls.Config, _ error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return "", nil, err
+	}
+	tmpl := &x509.Certificate{
+		SerialNumber:          big.NewInt(1),
+		Subject:               pkix.Name{CommonName: "influxtest"},
+		NotBefore:             time.Now().Add(-time.Hour),
+		NotAfter:              time.Now().Add(24 * time.Hour),
+		IPAddresses:           []net.IP{net.IPv4(127, 0, 0, 1)},
+		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign,
+		ExtKeyUsage:           []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		BasicConstraintsValid: true,
+		IsCA:                  true,
+	}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return "", nil, err
+	}
+	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
+	if err != nil {
+		return "", nil, err
+	}
+	certPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	caFile = filepath.Join(dir, "cert.pem")
+	if err := os.WriteFile(caFile, certPEM, 0o644); err != nil {
+		return "", nil, err
+	}
+	if err := os.WriteFile(filepath.Join(dir, "key.pem"), pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}), 0o600); err != nil {
+		return "", nil, err
+	}
+	pool := x509.NewCertPool()
+	pool.AppendCertsFromPEM(certPEM)
+	return caFile, &tls.Config{RootCAs: pool}, nil
 }

@@ -107,3 +107,28 @@ func TestMissingInfluxd(t *testing.T) {
 		}
 	})
 }
+
+// TestStartTLS checks that StartTLS serves the API over HTTPS only, with a
+// certificate its CAFile verifies.
+func TestStartTLS(t *testing.T) {
+	s := StartTLS(t)
+	if !strings.HasPrefix(s.URL, "https://127.0.0.1:") || s.CAFile == "" {
+		t.Fatalf("URL %q, CAFile %q", s.URL, s.CAFile)
+	}
+	s.Write(t, "db", "m v=1 1000000000\n")
+	if res := s.Query(t, "db", "SELECT v FROM m"); len(res) != 1 || len(res[0].Series) != 1 {
+		t.Errorf("query over HTTPS: %+v", res)
+	}
+	// Without trusting the certificate, or over plain HTTP, there is no answer.
+	c := &http.Client{Timeout: 5 * time.Second}
+	if resp, err := c.Get(s.URL + "/ping"); err == nil {
+		resp.Body.Close()
+		t.Errorf("an untrusted certificate was accepted")
+	}
+	if resp, err := c.Get("http://" + strings.TrimPrefix(s.URL, "https://") + "/ping"); err == nil {
+		if resp.StatusCode == http.StatusNoContent {
+			t.Errorf("plain HTTP answered /ping")
+		}
+		resp.Body.Close()
+	}
+}

@@ -32,6 +32,14 @@ type Data struct {
 	Tags   map[string]string
 	Fields map[string]interface{}
 
+	// TaskName is the task that raised the event (a topic handler's
+	// taskName()); Category is its alert's .category(). NoExternal marks
+	// an inhibited event (.inhibit()): handlers that call out skip it, the
+	// aggregate and publish topic handlers pass it on.
+	TaskName   string
+	Category   string
+	NoExternal bool
+
 	point *pointData // the data of a stream point's event, instead of Result
 	line  []byte     // cached JSON line
 }

@@ -11,6 +11,20 @@ import (
 	"time"
 )
 
+// jsonLine returns the event's JSON line (Data.JSON) for a handler on a
+// goroutine of its own: the line made by freeze, or one made for the
+// handler, as the event may be read by other handlers at the same time.
+func jsonLine(d *Data) ([]byte, error) {
+	if d.line != nil {
+		return d.line, nil
+	}
+	b, err := d.AppendJSON(make([]byte, 0, 1024))
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
+}
+
 // PostHandler is the .post(url) handler: it POSTs each event's JSON to a
 // URL, with the .header() headers, as Kapacitor's httppost service does.
 type PostHandler struct {
@@ -29,14 +43,16 @@ func NewPostHandler(url string, headers map[string]string, timeout time.Duration
 	return &PostHandler{URL: url, Headers: headers, Timeout: timeout, Client: http.DefaultClient}, nil
 }
 
-// Handle posts the event and reads the answer; a status outside 2xx is an
-// error.
-func (h *PostHandler) Handle(d *Data) error {
-	body, err := d.JSON()
+// Handle posts the event and reads the answer; a status outside 2xx is a
+// *StatusError.
+func (h *PostHandler) Handle(d *Data) error { return h.HandleContext(context.Background(), d) }
+
+// HandleContext is Handle, interrupted when ctx is canceled.
+func (h *PostHandler) HandleContext(ctx context.Context, d *Data) error {
+	body, err := jsonLine(d)
 	if err != nil {
 		return err
 	}
-	ctx := context.Background()
 	if h.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, h.Timeout)
@@ -57,7 +73,7 @@ func (h *PostHandler) Handle(d *Data) error {
 	defer resp.Body.Close()
 	_, _ = io.Copy(io.Discard, resp.Body)
 	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("post handler: %s answered %s", h.URL, resp.Status)
+		return fmt.Errorf("post handler: %w", &StatusError{URL: h.URL, Status: resp.Status, Code: resp.StatusCode})
 	}
 	return nil
 }
@@ -78,12 +94,16 @@ func NewTCPHandler(address string) (*TCPHandler, error) {
 }
 
 // Handle dials, writes the event, and closes the connection.
-func (h *TCPHandler) Handle(d *Data) error {
-	body, err := d.JSON()
+func (h *TCPHandler) Handle(d *Data) error { return h.HandleContext(context.Background(), d) }
+
+// HandleContext is Handle, interrupted when ctx is canceled.
+func (h *TCPHandler) HandleContext(ctx context.Context, d *Data) error {
+	body, err := jsonLine(d)
 	if err != nil {
 		return err
 	}
-	conn, err := net.DialTimeout("tcp", h.Address, h.Timeout)
+	dialer := net.Dialer{Timeout: h.Timeout}
+	conn, err := dialer.DialContext(ctx, "tcp", h.Address)
 	if err != nil {
 		return fmt.Errorf("tcp handler: %w", err)
 	}
@@ -112,12 +132,15 @@ func NewExecHandler(prog string, args ...string) (*ExecHandler, error) {
 
 // Handle runs the program and waits for it; its output is included in the
 // error when it fails.
-func (h *ExecHandler) Handle(d *Data) error {
-	body, err := d.JSON()
+func (h *ExecHandler) Handle(d *Data) error { return h.HandleContext(context.Background(), d) }
+
+// HandleContext is Handle; the program is killed when ctx is canceled.
+func (h *ExecHandler) HandleContext(ctx context.Context, d *Data) error {
+	body, err := jsonLine(d)
 	if err != nil {
 		return err
 	}
-	cmd := exec.Command(h.Prog, h.Args...)
+	cmd := exec.CommandContext(ctx, h.Prog, h.Args...)
 	cmd.Stdin = bytes.NewReader(body)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("exec handler %s: %w: %s", h.Prog, err, bytes.TrimSpace(out))

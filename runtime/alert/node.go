@@ -1,8 +1,9 @@
 package alert
 
 import (
-	"fmt"
 	"io"
+	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -21,10 +22,17 @@ type Node struct {
 	// groups and events get previousLevel OK.
 	Topic    *Topic
 	Handlers []Handler
-	// HandlerError, if set, is called with each error a handler returns.
-	HandlerError func(h Handler, err error)
+	// Routing is the node's .topic(), .category() and .inhibit()
+	// (topics.go).
+	Routing Routing
 
 	cache renderCache // the last default id and messages
+
+	// The delivery of events to the handlers (queue.go): one queue per
+	// handler, made by Start or by the first event.
+	delivery Delivery
+	limits   limits
+	queues   []*queue
 }
 
 // NewNode validates cfg and returns a node. With at least one handler the
@@ -34,7 +42,7 @@ func NewNode(cfg Config, tmpl *Templates, topicID string, handlers ...Handler) (
 	if err := cfg.Validate(); err != nil {
 		return nil, err
 	}
-	n := &Node{Config: cfg, Templates: tmpl, Handlers: handlers}
+	n := &Node{Config: cfg, Templates: tmpl, Handlers: handlers, limits: defaultLimits}
 	if len(handlers) > 0 {
 		n.Topic = NewTopic(topicID)
 	}
@@ -47,14 +55,15 @@ func NewNode(cfg Config, tmpl *Templates, topicID string, handlers ...Handler) (
 // renders, the group starts at that level.
 func (n *Node) InitGroup(s *State, name, group string, tags map[string]string, t time.Time) error {
 	*s = State{}
-	if n.Topic == nil {
+	n.initInhibitors(s, tags)
+	if n.Topic == nil && n.Routing.TopicName == "" {
 		return nil
 	}
 	id, err := n.Templates.RenderID(name, group, tags)
 	if err != nil {
 		return err
 	}
-	if es, ok := n.Topic.EventState(id); ok {
+	if es, ok := n.eventState(id); ok {
 		if es.restored {
 			// A state persisted before a restart: continue its episode,
 			// so that the duration is the one an uninterrupted task
@@ -74,17 +83,17 @@ func (n *Node) InitGroup(s *State, name, group string, tags map[string]string, t
 // topic's changes behind it. Call it before any point; it does nothing
 // when store is nil or the node has no topic (no handlers).
 func (n *Node) Persist(store pipeline.StateStore) error {
-	if store == nil || n.Topic == nil {
+	if store == nil {
 		return nil
 	}
-	entries, err := store.Load(n.Topic.ID())
-	if err != nil {
-		return fmt.Errorf("loading alert state: %w", err)
+	if n.Topic != nil {
+		if err := n.Topic.persist(store); err != nil {
+			return err
+		}
 	}
-	if err := n.Topic.Restore(entries); err != nil {
-		return err
+	if r := &n.Routing; r.Topics != nil && r.TopicName != "" { // .topic(): topics.go
+		return r.Topics.Topic(r.TopicName).persist(store)
 	}
-	store.Track(n.Topic.ID(), n.Topic)
 	return nil
 }
 
@@ -149,26 +158,71 @@ func (n *Node) Fire(ev Event, in *Input) (*Data, error) {
 // handlers.
 func (n *Node) publish(d *Data) *Data {
 	n.Stats.Record(d.Level)
+	inhibited := n.route(d)
 	if n.Topic != nil {
 		n.Topic.Collect(d)
-		for _, h := range n.Handlers {
-			if err := h.Handle(d); err != nil && n.HandlerError != nil {
-				n.HandlerError(h, err)
-			}
+		if !inhibited { // .inhibit() of another alert: no handler runs
+			n.deliver(d)
 		}
 	}
 	return d
 }
 
-// Close releases what the node's handlers hold (the .log() handler keeps
-// its file open) and returns the first error.
+// Start starts the delivery of the node's events to its handlers, each on
+// a goroutine of its own (see queue.go), with the names, counters and
+// logger of d. Call it once, before the first event; without it the first
+// event starts the delivery with d's zero value. Close stops it.
+func (n *Node) Start(d Delivery) {
+	n.delivery = d
+	log := d.Log
+	if log == nil {
+		log = slog.Default()
+	}
+	counter := d.Counter
+	if counter == nil {
+		counter = func(string) *atomic.Int64 { return new(atomic.Int64) }
+	}
+	n.queues = make([]*queue, len(n.Handlers))
+	for i, h := range n.Handlers {
+		n.queues[i] = newQueue(h, d.Node, d.handlerName(i), counter, log, n.limits)
+	}
+}
+
+// deliver hands the event over to every handler.
+func (n *Node) deliver(d *Data) {
+	if n.queues == nil {
+		n.Start(n.delivery)
+	}
+	freeze(d, n.queues)
+	for _, q := range n.queues {
+		q.put(d)
+	}
+}
+
+// Close stops the delivery: it gives the handlers until a common deadline
+// to deliver what is queued, then drops the rest (see queue.go). Then it
+// releases what the handlers hold (the .log() handler keeps its file open)
+// and returns the first error.
 func (n *Node) Close() error {
+	deadline := time.Now().Add(n.limits.drain)
+	for _, q := range n.queues {
+		q.stop()
+	}
+	for _, q := range n.queues {
+		q.wait(deadline)
+	}
+	n.queues = nil
 	var first error
 	for _, h := range n.Handlers {
 		if c, ok := h.(io.Closer); ok {
 			if err := c.Close(); err != nil && first == nil {
 				first = err
 			}
+		}
+	}
+	if ts := n.Routing.Topics; ts != nil {
+		if err := ts.Close(); err != nil && first == nil {
+			first = err
 		}
 	}
 	return first

@@ -101,6 +101,8 @@ func TestPointEventsMatchMaps(t *testing.T) {
 			t.Fatalf("%d: maps or series differ", i)
 		}
 	}
+	fastNode.Close() // the handlers have run
+	slowNode.Close()
 	if fastPath < 15000 || len(fastOut) != 20000 || len(slowOut) != 20000 {
 		t.Errorf("%d events without maps, %d and %d handled", fastPath, len(fastOut), len(slowOut))
 	}
@@ -128,6 +130,7 @@ func TestPointEventOwnsItsData(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	n.Close()
 	before, _ := d.AppendJSON(nil)
 	p.Tags[0].Value, p.Fields[0].Value = "b", pipeline.FloatValue(2)
 	after, _ := d.AppendJSON(nil)

@@ -10,6 +10,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -240,6 +241,7 @@ type harness struct {
 	node    *Node
 	logPath string
 	posts   *captureHandler
+	failed  map[string]*atomic.Int64 // the handlers' failed counters
 	groups  map[string]*tgroup
 	newLam  func() *lambdas
 }
@@ -311,7 +313,14 @@ func newHarness(t *testing.T, c *tcase, spec nodeSpec) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.node.HandlerError = func(_ Handler, err error) { t.Error(err) }
+	h.failed = map[string]*atomic.Int64{}
+	h.node.Start(Delivery{Node: "alert2", Counter: func(name string) *atomic.Int64 {
+		c := new(atomic.Int64)
+		if strings.HasSuffix(name, "_failed") {
+			h.failed[name] = c
+		}
+		return c
+	}})
 	return h
 }
 
@@ -420,8 +429,13 @@ func (w *window) add(p tpoint, every time.Duration) (out []tpoint, tmax time.Tim
 // check compares the alert log (and POSTs) with the recording.
 func (h *harness) check() {
 	h.t.Helper()
-	if err := Flush(); err != nil {
+	if err := h.node.Close(); err != nil { // delivers what is queued
 		h.t.Fatal(err)
+	}
+	for name, c := range h.failed {
+		if c.Load() != 0 {
+			h.t.Errorf("%s: %d", name, c.Load())
+		}
 	}
 	b, err := os.ReadFile(h.logPath)
 	if err != nil && !os.IsNotExist(err) {

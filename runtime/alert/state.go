@@ -94,6 +94,9 @@ type State struct {
 	// when the last event was triggered (not every point triggers one).
 	firstTriggered time.Time
 	lastTriggered  time.Time
+	// inhibitors are the group's .inhibit() inhibitors, active while its
+	// level is not OK.
+	inhibitors []*Inhibitor
 }
 
 // Level returns the group's current level (OK for a new group). Pass it to
@@ -140,6 +143,7 @@ func (s *State) Restore(cfg *Config, l Level, t, triggered time.Time) {
 // call.
 func (s *State) Update(level Level, t time.Time, cfg *Config) (fire bool, ev Event) {
 	s.addEvent(cfg, t, level)
+	s.inhibit(level)
 	if (cfg.Flapping && s.flapping) || (cfg.StateChangesOnly && !s.changed && !s.expired) {
 		return false, Event{}
 	}
@@ -159,6 +163,7 @@ func (s *State) Update(level Level, t time.Time, cfg *Config) (fire bool, ev Eve
 // recovery (OK after a non-OK level) fires even while flapping.
 func (s *State) UpdateBatch(level Level, t time.Time, cfg *Config) (fire bool, ev Event) {
 	s.addEvent(cfg, t, level)
+	s.inhibit(level)
 	recovery := s.changed && level == OK
 	suppressed := (cfg.Flapping && s.flapping) || (cfg.StateChangesOnly && !s.changed && !s.expired)
 	if !recovery && (level == OK || suppressed) {
@@ -192,6 +197,13 @@ func (s *State) addEvent(cfg *Config, t time.Time, level Level) {
 	}
 	s.expired = !s.changed && cfg.StateChangesOnlyDuration != 0 &&
 		t.Sub(s.lastTriggered) >= cfg.StateChangesOnlyDuration
+}
+
+// inhibit activates the group's inhibitors while its level is not OK.
+func (s *State) inhibit(level Level) {
+	for _, in := range s.inhibitors {
+		in.active.Store(level != OK)
+	}
 }
 
 // triggered records that an event was triggered at t, starting a new episode

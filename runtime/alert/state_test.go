@@ -386,6 +386,7 @@ func TestSharedIDPreviousLevel(t *testing.T) {
 	if _, err := n.Fire(ev, in("b")); err != nil {
 		t.Fatal(err)
 	}
+	n.Close() // the handler has run
 	if len(got) != 2 || got[0].PreviousLevel != OK || got[1].PreviousLevel != Critical || got[1].Level != OK {
 		t.Fatalf("events %+v", got)
 	}

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/tickc/tickc/runtime/pipeline"
 )
 
 // EventState is the state a topic keeps for one event ID: the last event
@@ -38,6 +40,13 @@ type Topic struct {
 	// dirty holds the IDs collected since the last DrainChanges; nil
 	// unless the topic is persisted (Node.Persist).
 	dirty map[string]struct{}
+	// handlers are the topic handlers subscribed to a named topic
+	// (Topics.AddHandler); an anonymous topic's handlers are its node's.
+	handlers []Handler
+
+	// persistOnce loads and tracks a topic that several nodes share once.
+	persistOnce sync.Once
+	persistErr  error
 }
 
 // NewTopic returns an empty topic.
@@ -97,6 +106,16 @@ func (t *Topic) Collect(d *Data) {
 	}
 }
 
+// update replaces the state of es.ID (Kapacitor's UpdateEvent).
+func (t *Topic) update(es EventState) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.events[es.ID] = &es
+	if t.dirty != nil {
+		t.dirty[es.ID] = struct{}{}
+	}
+}
+
 // storedState is the persisted form of an EventState (JSON, versioned).
 type storedState struct {
 	V        int           `json:"v"`
@@ -105,6 +124,22 @@ type storedState struct {
 	Duration time.Duration `json:"duration"`
 	Message  string        `json:"message,omitempty"`
 	Details  string        `json:"details,omitempty"`
+}
+
+// persist loads the topic from store and has store write its changes
+// behind it (Node.Persist); only the first call for a topic does.
+func (t *Topic) persist(store pipeline.StateStore) error {
+	t.persistOnce.Do(func() {
+		entries, err := store.Load(t.id)
+		if err != nil {
+			t.persistErr = fmt.Errorf("loading alert state: %w", err)
+			return
+		}
+		if t.persistErr = t.Restore(entries); t.persistErr == nil {
+			store.Track(t.id, t)
+		}
+	})
+	return t.persistErr
 }
 
 // Restore loads persisted event states (as DrainChanges wrote them) into

@@ -51,18 +51,48 @@ func New(cfg Config, timers pipeline.Timers, emit func(g *pipeline.Group, t int6
 func (n *Node) Point(p *pipeline.Point) bool {
 	gr := n.groups[p.Group]
 	if gr == nil {
-		gr = &group{g: p.Group}
-		n.groups[p.Group] = gr
-		if n.timers != nil {
-			d := n.cfg.Period
-			if d == 0 {
-				d = n.cfg.Idle
-			}
-			gr.timer = n.timers.After(d, func(now time.Time) { n.fire(gr, now) })
-		}
+		n.start(p.Group)
 		return true
 	}
-	if p.Time < gr.lastT {
+	return gr.pass(n, p.Time)
+}
+
+// Batch drops the points of b older than its group's last barrier, as
+// Kapacitor does point by point (the batch itself always passes, even
+// when it ends up empty). Each passing point restarts an idle barrier's
+// timer.
+func (n *Node) Batch(b *pipeline.Batch) {
+	gr := n.groups[b.Group]
+	if gr == nil {
+		gr = n.start(b.Group)
+	}
+	kept := b.Points[:0]
+	for _, p := range b.Points {
+		if gr.pass(n, p.Time) {
+			kept = append(kept, p)
+		}
+	}
+	clear(b.Points[len(kept):])
+	b.Points = kept
+}
+
+// start tracks a new group, whose barrier timer starts now.
+func (n *Node) start(g *pipeline.Group) *group {
+	gr := &group{g: g}
+	n.groups[g] = gr
+	if n.timers != nil {
+		d := n.cfg.Period
+		if d == 0 {
+			d = n.cfg.Idle
+		}
+		gr.timer = n.timers.After(d, func(now time.Time) { n.fire(gr, now) })
+	}
+	return gr
+}
+
+// pass reports whether a point at time t passes the group's last barrier.
+func (gr *group) pass(n *Node, t int64) bool {
+	if t < gr.lastT {
 		return false
 	}
 	if n.cfg.Idle != 0 && gr.timer != nil {

@@ -60,3 +60,36 @@ func TestPeriodDelete(t *testing.T) {
 		t.Error("no idle and no period should fail")
 	}
 }
+
+func TestBatch(t *testing.T) {
+	s := timer.New(t0)
+	var got []string
+	g := &pipeline.Group{ID: "host=a", Index: 1}
+	n, err := New(Config{Idle: 10 * time.Second}, s, func(g *pipeline.Group, ts int64, deleted bool) {
+		got = append(got, fmt.Sprintf("barrier@%v", time.Duration(ts-at(0))))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch := func(clock time.Duration, times ...time.Duration) {
+		s.Advance(t0.Add(clock))
+		b := &pipeline.Batch{Group: g}
+		for _, pt := range times {
+			b.Points = append(b.Points, pipeline.Point{Time: at(pt)})
+		}
+		n.Batch(b)
+		var kept []string
+		for _, p := range b.Points {
+			kept = append(kept, time.Duration(p.Time-at(0)).String())
+		}
+		got = append(got, "["+strings.Join(kept, " ")+"]")
+	}
+	batch(0)                                             // an empty batch starts the group's timer
+	batch(12*time.Second, 9*time.Second, 11*time.Second) // 9s is older than the barrier at 10s
+	batch(15*time.Second, 14*time.Second)                // restarts the idle timer: no barrier at 22s
+	s.Advance(t0.Add(30 * time.Second))
+	want := "[] barrier@10s [11s] [14s] barrier@25s"
+	if g := strings.Join(got, " "); g != want {
+		t.Errorf("got  %s\nwant %s", g, want)
+	}
+}

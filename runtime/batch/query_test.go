@@ -110,16 +110,24 @@ func TestRecording(t *testing.T) {
 		t.Fatalf("got %+v", qs)
 	}
 	start := time.Date(2030, 1, 1, 0, 0, 0, 0, time.UTC)
-	waits := Shift(qs[0], start, false)
+	s := NewShifter(start, false)
+	at0, at1 := s.Shift(&qs[0][0].Batch), s.Shift(&qs[0][1].Batch)
 	b := qs[0][0]
-	if b.Points[0].Time != start.UnixNano() || b.TMax != start.Add(2*time.Second).UnixNano() || !waits[1].Equal(start.Add(4*time.Second)) {
-		t.Errorf("shift: %+v %v", b, waits)
+	if b.Points[0].Time != start.UnixNano() || b.TMax != start.Add(2*time.Second).UnixNano() || at0 != b.TMax || at1 != start.Add(4*time.Second).UnixNano() {
+		t.Errorf("shift: %+v %v %v", b, at0, at1)
 	}
 	if v, _ := b.Points[1].Field("mean"); v != pipeline.FloatValue(60) {
 		t.Errorf("mean %+v", v)
 	}
 	if v, _ := qs[0][1].Points[0].Field("mean"); v != pipeline.StringValue("x") {
 		t.Errorf("string %+v", v)
+	}
+
+	// A fixture's query 1 is in x.1.brpl, pretty-printed here.
+	os.WriteFile(filepath.Join(dir, "x.1.brpl"), []byte("{\n  \"name\": \"mem\",\n  \"points\": [{\"fields\": {\"v\": 1}, \"time\": \"2015-10-18T00:00:00Z\"}]\n}\n"), 0o644)
+	os.WriteFile(filepath.Join(dir, "x.3.brpl"), []byte(`{"name":"not read: x.2.brpl is missing"}`), 0o644)
+	if qs, err = ReadRecording(path); err != nil || len(qs) != 2 || len(qs[1]) != 1 || qs[1][0].Name != "mem" {
+		t.Errorf("fixture pair: %v %+v", err, qs)
 	}
 }
 

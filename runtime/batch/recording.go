@@ -3,30 +3,19 @@ package batch
 import (
 	"archive/zip"
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
-	"sort"
 	"strconv"
+	"strings"
 	"time"
+
+	"github.com/klauspost/compress/flate"
 
 	"github.com/tickc/tickc/runtime/pipeline"
 )
-
-// recordedBatch is one batch of a recording, in Kapacitor's JSON.
-type recordedBatch struct {
-	Name   string            `json:"name"`
-	TMax   time.Time         `json:"tmax"`
-	ByName bool              `json:"byname"`
-	Tags   map[string]string `json:"tags"`
-	Points []struct {
-		Fields map[string]any    `json:"fields"`
-		Tags   map[string]string `json:"tags"`
-		Time   time.Time         `json:"time"`
-	} `json:"points"`
-}
 
 // Recorded is a batch read from a recording; ByName says the group
 // includes the measurement.
@@ -35,27 +24,64 @@ type Recorded struct {
 	ByName bool
 }
 
-// ReadRecording reads a batch recording: Kapacitor's .brpl zip archive,
-// with entries "0", "1", ... holding the batches of each query, or a plain
-// file of JSON batches (Kapacitor's test fixtures), which is query 0. It
-// returns the batches of each query, in order. Batches with no points are
-// skipped, as Kapacitor skips them.
-func ReadRecording(path string) ([][]Recorded, error) {
-	data, err := os.ReadFile(path)
+// Recording is an open batch recording: Kapacitor's .brpl zip archive,
+// with entries "0", "1", ... holding the batches of each query node, or a
+// plain file of JSON batches, which is query 0. A plain file named
+// NAME.0.brpl is one of Kapacitor's test fixtures, whose query i is in
+// NAME.i.brpl: the files that follow it are opened too, up to the first
+// missing.
+type Recording struct {
+	// Queries reads the batches of each query node, in order.
+	Queries []*BatchReader
+	closers []io.Closer
+}
+
+// OpenRecording opens the recording at path.
+func OpenRecording(path string) (_ *Recording, err error) {
+	rec := &Recording{}
+	defer func() {
+		if err != nil {
+			rec.Close()
+		}
+	}()
+	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
 	}
-	if !bytes.HasPrefix(data, []byte("PK")) {
-		bs, err := ReadBatches(bytes.NewReader(data))
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", path, err)
-		}
-		return [][]Recorded{bs}, nil
+	rec.closers = append(rec.closers, f)
+	magic := make([]byte, 2)
+	if _, err := io.ReadFull(f, magic); err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, err
 	}
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if _, err := f.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	if !bytes.Equal(magic, []byte("PK")) {
+		rec.Queries = append(rec.Queries, NewBatchReader(f))
+		base, fixture := strings.CutSuffix(path, ".0.brpl")
+		for i := 1; fixture; i++ {
+			f, err := os.Open(base + "." + strconv.Itoa(i) + ".brpl")
+			if errors.Is(err, fs.ErrNotExist) {
+				break
+			}
+			if err != nil {
+				return nil, err
+			}
+			rec.closers = append(rec.closers, f)
+			rec.Queries = append(rec.Queries, NewBatchReader(f))
+		}
+		return rec, nil
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	zr, err := zip.NewReader(f, fi.Size())
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	// klauspost's inflate is about twice as fast as the standard library's.
+	zr.RegisterDecompressor(zip.Deflate, func(r io.Reader) io.ReadCloser { return flate.NewReader(r) })
 	byIndex := map[int]*zip.File{}
 	for _, f := range zr.File {
 		i, err := strconv.Atoi(f.Name)
@@ -64,8 +90,7 @@ func ReadRecording(path string) ([][]Recorded, error) {
 		}
 		byIndex[i] = f
 	}
-	var out [][]Recorded
-	for i := 0; i < len(byIndex); i++ {
+	for i := range len(byIndex) {
 		f, ok := byIndex[i]
 		if !ok {
 			return nil, fmt.Errorf("%s: entry %d is missing", path, i)
@@ -74,88 +99,75 @@ func ReadRecording(path string) ([][]Recorded, error) {
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", path, err)
 		}
-		bs, err := ReadBatches(rc)
-		rc.Close()
-		if err != nil {
-			return nil, fmt.Errorf("%s entry %d: %w", path, i, err)
+		rec.closers = append(rec.closers, rc)
+		rec.Queries = append(rec.Queries, NewBatchReader(rc))
+	}
+	return rec, nil
+}
+
+// Close closes the recording's files.
+func (r *Recording) Close() error {
+	var err error
+	for i := len(r.closers) - 1; i >= 0; i-- {
+		if e := r.closers[i].Close(); err == nil {
+			err = e
 		}
-		out = append(out, bs)
+	}
+	r.closers = nil
+	return err
+}
+
+// ReadRecording reads the whole recording at path: the batches with
+// points of each query node.
+func ReadRecording(path string) ([][]Recorded, error) {
+	rec, err := OpenRecording(path)
+	if err != nil {
+		return nil, err
+	}
+	defer rec.Close()
+	out := make([][]Recorded, len(rec.Queries))
+	for i, q := range rec.Queries {
+		for b, ok := q.Next(); ok; b, ok = q.Next() {
+			out[i] = append(out[i], Recorded{Batch: b.Clone(), ByName: b.ByName})
+		}
+		if err := q.Err(); err != nil {
+			return nil, fmt.Errorf("%s, query %d: %w", path, i, err)
+		}
 	}
 	return out, nil
 }
 
-// ReadBatches reads a stream of JSON batches.
-func ReadBatches(r io.Reader) ([]Recorded, error) {
-	dec := json.NewDecoder(r)
-	var out []Recorded
-	for {
-		var rb recordedBatch
-		if err := dec.Decode(&rb); err != nil {
-			if errors.Is(err, io.EOF) {
-				return out, nil
-			}
-			return nil, err
-		}
-		if len(rb.Points) == 0 {
-			continue
-		}
-		tags := sortedTags(rb.Tags)
-		b := Recorded{ByName: rb.ByName, Batch: pipeline.Batch{Name: rb.Name, Tags: tags}}
-		if !rb.TMax.IsZero() {
-			b.TMax = rb.TMax.UnixNano()
-		}
-		for _, rp := range rb.Points {
-			p := pipeline.Point{Name: rb.Name, Time: rp.Time.UnixNano(), Tags: tags}
-			if rp.Tags != nil {
-				p.Tags = sortedTags(rp.Tags)
-			}
-			for k, v := range rp.Fields {
-				fv, ok, err := fieldValue(v)
-				if err != nil {
-					return nil, fmt.Errorf("field %s: %w", k, err)
-				}
-				if ok {
-					p.Fields = append(p.Fields, pipeline.Field{Key: k, Value: fv})
-				}
-			}
-			sort.Slice(p.Fields, func(a, b int) bool { return p.Fields[a].Key < p.Fields[b].Key })
-			b.Points = append(b.Points, p)
-		}
-		out = append(out, b)
-	}
-}
-
-func sortedTags(m map[string]string) []pipeline.Tag {
-	tags := make([]pipeline.Tag, 0, len(m))
-	for k, v := range m {
-		tags = append(tags, pipeline.Tag{Key: k, Value: v})
-	}
-	sort.Slice(tags, func(a, b int) bool { return tags[a].Key < tags[b].Key })
-	return tags
-}
-
-// Shift prepares the batches of one query for replay, as Kapacitor's
+// Shifter prepares the batches of one query for replay, as Kapacitor's
 // batch replay does: unless recTime, every point time moves by the
 // difference between start and the first point of the first batch; a
-// batch's time becomes its last point's time when that is later. It
-// returns the times to wait for before each batch (the last point times).
-func Shift(bs []Recorded, start time.Time, recTime bool) []time.Time {
-	var diff int64
-	if !recTime && len(bs) > 0 && len(bs[0].Points) > 0 {
-		diff = start.UnixNano() - bs[0].Points[0].Time
-	}
-	waits := make([]time.Time, len(bs))
-	for i := range bs {
-		b := &bs[i]
-		var last int64
-		for j := range b.Points {
-			b.Points[j].Time += diff
-			last = b.Points[j].Time
+// batch's time becomes its last point's time when that is later.
+type Shifter struct {
+	start   int64
+	recTime bool
+	started bool
+	diff    int64
+}
+
+// NewShifter shifts a query's batches to start, unless recTime.
+func NewShifter(start time.Time, recTime bool) *Shifter {
+	return &Shifter{start: start.UnixNano(), recTime: recTime}
+}
+
+// Shift shifts b, a batch with points, and returns the time to wait for
+// before delivering it: its last point's time.
+func (s *Shifter) Shift(b *pipeline.Batch) (at int64) {
+	if !s.started {
+		s.started = true
+		if !s.recTime {
+			s.diff = s.start - b.Points[0].Time
 		}
-		if b.TMax < last {
-			b.TMax = last
-		}
-		waits[i] = time.Unix(0, last).UTC()
 	}
-	return waits
+	for j := range b.Points {
+		b.Points[j].Time += s.diff
+	}
+	last := b.Points[len(b.Points)-1].Time
+	if b.TMax < last {
+		b.TMax = last
+	}
+	return last
 }

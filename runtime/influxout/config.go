@@ -4,8 +4,7 @@ import (
 	"fmt"
 	"time"
 
-	client "github.com/influxdata/influxdb1-client/v2"
-
+	"github.com/tickc/tickc/runtime/batch"
 	"github.com/tickc/tickc/runtime/pipeline"
 )
 
@@ -18,8 +17,9 @@ type sectioner interface {
 // or the default one (marked default, else the first enabled) when cluster
 // is empty; with no section, Kapacitor's default http://localhost:8086.
 // It reads the same keys as the batch queries (runtime/taskcli): name,
-// enabled, default, urls, username, password, timeout.
-func Connect(cfg pipeline.Config, cluster string) (client.Client, error) {
+// enabled, default, urls (used in turn), username, password, timeout,
+// ssl-ca, ssl-cert, ssl-key and insecure-skip-verify.
+func Connect(cfg pipeline.Config, cluster string) (*batch.Client, error) {
 	var all []map[string]any
 	if s, ok := cfg.(sectioner); ok {
 		all = s.Sections("influxdb")
@@ -86,5 +86,14 @@ func Connect(cfg pipeline.Config, cluster string) (client.Client, error) {
 	case int64:
 		timeout = time.Duration(t)
 	}
-	return client.NewHTTPClient(client.HTTPConfig{Addr: urls[0], Username: user, Password: pass, Timeout: timeout})
+	ca, _ := sec["ssl-ca"].(string)
+	cert, _ := sec["ssl-cert"].(string)
+	key, _ := sec["ssl-key"].(string)
+	insecure, _ := sec["insecure-skip-verify"].(bool)
+	c, err := batch.NewClient(batch.ClientConfig{URLs: urls, Username: user, Password: pass, Timeout: timeout,
+		SSLCA: ca, SSLCert: cert, SSLKey: key, InsecureSkipVerify: insecure})
+	if err != nil {
+		return nil, fmt.Errorf("[[influxdb]] %v: %w", sec["name"], err)
+	}
+	return c, nil
 }

@@ -19,6 +19,7 @@ import (
 
 	client "github.com/influxdata/influxdb1-client/v2"
 
+	"github.com/tickc/tickc/runtime/batch"
 	"github.com/tickc/tickc/runtime/pipeline"
 )
 
@@ -118,7 +119,7 @@ func NewWithWriter(w Writer, opts Options) *Node {
 
 // CreateDatabase creates db and, when rp is set, the retention policy rp on
 // it, as .create() does; existing ones are kept.
-func CreateDatabase(c client.Client, db, rp string) error {
+func CreateDatabase(c batch.Querier, db, rp string) error {
 	if db == "" {
 		return errors.New("create: no database")
 	}

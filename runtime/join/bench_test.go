@@ -1,6 +1,8 @@
 package join
 
 import (
+	"fmt"
+	"runtime"
 	"testing"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -39,4 +41,68 @@ func BenchmarkFlatten(b *testing.B) {
 			f.Push(p)
 		}
 	}
+}
+
+// BenchmarkJoinBatches joins two parents' 1-minute windows of 10s points
+// (6 points per batch); it reports the joined input points per second.
+func BenchmarkJoinBatches(b *testing.B) {
+	gs := pipeline.NewGroups()
+	j, _ := NewBatchJoin(JoinConfig{Names: []string{"cpu", "mem"}, Delimiter: "."}, gs, func(*pipeline.Batch) {})
+	g := gs.By(pt(gs, "x", 0, nil, "host=h1"), []string{"host"}, false)
+	batch := func(name, field string) *pipeline.Batch {
+		bt := &pipeline.Batch{Name: name, Group: g, Tags: g.Tags}
+		for k := range 6 {
+			bt.Points = append(bt.Points, *pt(gs, name, float64(10*k), nil, "host=h1", field+"=1"))
+		}
+		return bt
+	}
+	cpu, mem := batch("cpu", "idle"), batch("mem", "used")
+	b.ReportAllocs()
+	for i := range b.N {
+		base := int64(i) * 60 * sec
+		for _, bt := range []*pipeline.Batch{cpu, mem} {
+			bt.TMax = base + 60*sec
+			for k := range bt.Points {
+				bt.Points[k].Time = base + int64(10*k)*sec
+			}
+		}
+		j.PushBatch(0, cpu)
+		j.PushBatch(1, mem)
+	}
+	b.ReportMetric(float64(12*b.N)/b.Elapsed().Seconds(), "points/s")
+}
+
+// BenchmarkJoinBufferedMemory measures what a join holds per buffered
+// point: 10,000 series of one parent send a minute of 10s points (two
+// float fields) that wait for the other parent. It reports the live heap
+// per buffered point.
+func BenchmarkJoinBufferedMemory(b *testing.B) {
+	const series, perSeries = 10000, 6
+	gs := pipeline.NewGroups()
+	host := []string{"host"}
+	pts := make([]*pipeline.Point, series)
+	for i := range pts {
+		pts[i] = pt(gs, "cpu", 0, host, fmt.Sprintf("host=h%d", i), "idle=1", "user=2")
+	}
+	var perPoint float64
+	for range b.N {
+		j, _ := NewJoin(JoinConfig{Names: []string{"cpu", "mem"}, Delimiter: "."}, gs, func(*pipeline.Point) {})
+		before := liveHeap()
+		for k := range perSeries {
+			for _, p := range pts {
+				p.Time = int64(10*k) * sec
+				j.Push(0, p)
+			}
+		}
+		perPoint = float64(liveHeap()-before) / (series * perSeries)
+		runtime.KeepAlive(j)
+	}
+	b.ReportMetric(perPoint, "B/buffered-point")
+}
+
+func liveHeap() int64 {
+	runtime.GC()
+	var m runtime.MemStats
+	runtime.ReadMemStats(&m)
+	return int64(m.HeapAlloc)
 }

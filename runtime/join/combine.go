@@ -32,8 +32,7 @@ type CombineGroup struct {
 	points  []pipeline.Point
 }
 
-// Combine is the runtime of one combine node (Kapacitor's combine.go) on a
-// stream edge. G is the generated per-group state, which the expressions
+// Combine is the runtime of one combine node (Kapacitor's combine.go). G is the generated per-group state, which the expressions
 // get. A group's points of one time (rounded to the tolerance) are
 // buffered; when a point of another time arrives, each expression is
 // evaluated on each buffered point, in arrival order, and for every set of
@@ -92,6 +91,16 @@ func (c *Combine[G]) Push(b *CombineGroup, g *G, p *pipeline.Point) {
 	q := p.Clone()
 	q.Time = t
 	b.points = append(b.points, q)
+}
+
+// FlushBatch combines the points of a batch pushed into b and empties b:
+// on a batch edge, as in Kapacitor, a batch's last time is combined at the
+// end of the batch rather than kept for the next one.
+func (c *Combine[G]) FlushBatch(b *CombineGroup, g *G) {
+	c.combine(b, g)
+	clear(b.points)
+	b.points = b.points[:0]
+	b.started = false
 }
 
 // combine emits the combinations of the buffered points.

@@ -4,12 +4,13 @@
 // flatten (a group's points at the same time into one point whose field
 // names carry tag values).
 //
-// Each type reproduces the Kapacitor 1.8 node of the same name on stream
-// edges, including when points are emitted: a join emits a set as soon as
-// every parent contributed to it, or once every parent has moved past its
-// time; combine and flatten emit a time's points when the group's first
-// point of a later time arrives, so a group's last time stays buffered, as
-// in Kapacitor.
+// Each type reproduces the Kapacitor 1.8 node of the same name, including
+// when points are emitted: a join emits a set as soon as every parent
+// contributed to it, or once every parent has moved past its time; combine
+// and flatten emit a time's points when the group's first point of a later
+// time arrives, so a group's last time stays buffered, as in Kapacitor. On
+// batch edges, a join joins whole batches by their times (and their points
+// by theirs), while combine and flatten work within each batch.
 //
 // Times are rounded to the node's tolerance as Go's time.Time.Round does
 // (pipeline.Round). A node keeps the points it buffers as clones and lets

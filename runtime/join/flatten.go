@@ -2,6 +2,7 @@ package join
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -15,8 +16,7 @@ type FlattenConfig struct {
 	DropOriginalFieldName bool
 }
 
-// Flatten is the runtime of one flatten node (Kapacitor's flatten.go) on a
-// stream edge. A group's points of one time (rounded to the tolerance) are
+// Flatten is the runtime of one flatten node (Kapacitor's flatten.go). A group's points of one time (rounded to the tolerance) are
 // buffered; when a point of another time arrives they are flattened into
 // one point with the group's first name and tags at the buffered time:
 // each field is named by the point's values of the .on() tags and the
@@ -76,12 +76,47 @@ func (f *Flatten) Push(p *pipeline.Point) {
 // flatten emits the group's buffered points as one point, if it has fields.
 func (f *Flatten) flatten(g *flattenGroup) {
 	out := &f.out
-	out.Fields = out.Fields[:0]
+	out.Fields = f.merge(out.Fields[:0], g.points)
+	if len(out.Fields) == 0 {
+		return
+	}
+	out.Name = g.name
+	out.DB, out.RP = "", ""
+	out.Time = g.time
+	out.Group = g.group
+	out.Tags = append(out.Tags[:0], g.group.Tags...)
+	f.emit(out)
+}
+
+// PushBatch flattens a batch, as Kapacitor does on a batch edge: each run
+// of its points with the same rounded time becomes one point of the
+// returned batch, at that time, with the batch's tags. Batches are not
+// buffered across.
+func (f *Flatten) PushBatch(b *pipeline.Batch) *pipeline.Batch {
+	f.groups.Get(b.Group) // for the working cardinality
+	out := &pipeline.Batch{Name: b.Name, TMax: b.TMax, Group: b.Group, Tags: b.Tags}
+	for i := 0; i < len(b.Points); {
+		t := pipeline.Round(b.Points[i].Time, f.cfg.Tolerance)
+		k := i + 1
+		for k < len(b.Points) && pipeline.Round(b.Points[k].Time, f.cfg.Tolerance) == t {
+			k++
+		}
+		if fields := f.merge(nil, b.Points[i:k]); len(fields) > 0 {
+			out.Points = append(out.Points, pipeline.Point{Name: b.Name, Time: t, Tags: slices.Clone(b.Tags), Fields: fields, Group: b.Group})
+		}
+		i = k
+	}
+	return out
+}
+
+// merge appends to fields the fields of points named after their tags,
+// sorted, later points overwriting earlier ones.
+func (f *Flatten) merge(fields []pipeline.Field, points []pipeline.Point) []pipeline.Field {
 	delim := f.cfg.Delimiter
 	buf := f.prefix
 points:
-	for i := range g.points {
-		p := &g.points[i]
+	for i := range points {
+		p := &points[i]
 		for k, tag := range f.cfg.On {
 			v, ok := p.Tag(tag)
 			if !ok {
@@ -101,22 +136,13 @@ points:
 				}
 				buf = append(buf, fl.Key...)
 			}
-			out.Fields = append(out.Fields, pipeline.Field{Key: f.name(buf), Value: fl.Value})
+			fields = append(fields, pipeline.Field{Key: f.name(buf), Value: fl.Value})
 			buf = buf[:l]
 		}
 		buf = buf[:0]
 	}
 	f.prefix = buf
-	if len(out.Fields) == 0 {
-		return
-	}
-	out.Fields = sortFields(out.Fields)
-	out.Name = g.name
-	out.DB, out.RP = "", ""
-	out.Time = g.time
-	out.Group = g.group
-	out.Tags = append(out.Tags[:0], g.group.Tags...)
-	f.emit(out)
+	return sortFields(fields)
 }
 
 // name returns buf as a string, made once per distinct name.

@@ -55,11 +55,16 @@ type JoinConfig struct {
 // filled or dropped) once every parent has passed its time in the
 // on-group. As in Kapacitor, points whose groups have no more dimensions
 // than .on() are only ever joined with specific points.
+//
+// On a batch edge (NewBatchJoin) the same holds for batches, at their
+// time (TMax): the batches of a set are joined point by point on their
+// rounded times into one batch (see emitBatchSet).
 type Join struct {
-	cfg    JoinConfig
-	groups *pipeline.Groups
-	emit   func(*pipeline.Point)
-	prefix []prefixer
+	cfg       JoinConfig
+	groups    *pipeline.Groups
+	emit      func(*pipeline.Point)
+	emitBatch func(*pipeline.Batch) // on a batch edge
+	prefix    []prefixer
 
 	byGroup []*joinGroup // by pipeline.Group.Index
 	count   int
@@ -74,6 +79,7 @@ type Join struct {
 	out     pipeline.Point
 	scratch pipeline.Point
 	dims    []string
+	bj      batchJoiner
 }
 
 // NewJoin returns a join of len(cfg.Names) parents that sends joined
@@ -99,17 +105,37 @@ func NewJoin(cfg JoinConfig, groups *pipeline.Groups, emit func(*pipeline.Point)
 	}, nil
 }
 
+// NewBatchJoin returns a join of batches, which sends joined batches to
+// emit.
+func NewBatchJoin(cfg JoinConfig, groups *pipeline.Groups, emit func(*pipeline.Batch)) (*Join, error) {
+	j, err := NewJoin(cfg, groups, nil)
+	if err != nil {
+		return nil, err
+	}
+	j.emitBatch = emit
+	return j, nil
+}
+
 // Cardinality is the number of groups the join holds sets for: Kapacitor's
 // working_cardinality.
 func (j *Join) Cardinality() int { return j.count }
 
 // Push delivers a point of parent src.
-func (j *Join) Push(src int, p *pipeline.Point) {
+func (j *Join) Push(src int, p *pipeline.Point) { j.push(src, p, nil) }
+
+// PushBatch delivers a batch of parent src to a join of batches. It joins
+// as a point with the batch's name, group and time would.
+func (j *Join) PushBatch(src int, b *pipeline.Batch) {
+	j.push(src, &pipeline.Point{Name: b.Name, Time: b.TMax, Group: b.Group}, cloneBatch(b))
+}
+
+// push delivers p, or the batch b that p stands for.
+func (j *Join) push(src int, p *pipeline.Point, b *pipeline.Batch) {
 	if len(j.cfg.On) > 0 {
-		j.match(src, p)
+		j.match(src, p, b)
 		return
 	}
-	j.group(p.Group).collect(j, src, p.Clone())
+	j.group(p.Group).collectCopy(j, src, p, b)
 }
 
 // Flush emits every buffered set, complete or not, as Kapacitor does when
@@ -143,10 +169,12 @@ func (j *Join) group(pg *pipeline.Group) *joinGroup {
 	return g
 }
 
-// srcPoint is a buffered point and the parent it came from.
+// srcPoint is a buffered point and the parent it came from; b is the
+// batch it stands for on a batch edge.
 type srcPoint struct {
 	src int
 	p   pipeline.Point
+	b   *pipeline.Batch
 }
 
 // queue is a FIFO of buffered points.
@@ -207,7 +235,7 @@ func (j *Join) onGroup(p *pipeline.Point) *onGroup {
 // match is Kapacitor's JoinNode.matchPoints: it pairs specific points with
 // the less specific points of their on-group, and passes the pairs, and
 // the specific points that can no longer be paired, to the join groups.
-func (j *Join) match(src int, p *pipeline.Point) {
+func (j *Join) match(src int, p *pipeline.Point, b *pipeline.Batch) {
 	if !j.reported[src] {
 		j.reported[src] = true
 		j.nReported++
@@ -236,13 +264,13 @@ func (j *Join) match(src int, p *pipeline.Point) {
 			if j.round(sp.p.Time) >= lowMark {
 				break
 			}
-			j.group(sp.p.Group).collect(j, sp.src, sp.p)
+			j.group(sp.p.Group).collect(j, sp.src, sp.p, sp.b)
 		}
 		og.specific.drop(i)
 	}
 
 	if len(p.Group.Tags) > len(j.cfg.On) {
-		own := srcPoint{src: src, p: p.Clone()}
+		own := srcPoint{src: src, p: p.Clone(), b: b}
 		matched := false
 		i := 0
 		for ; i < len(og.matches.items); i++ {
@@ -263,7 +291,7 @@ func (j *Join) match(src int, p *pipeline.Point) {
 		}
 		if !matched {
 			if all && t < lowMark {
-				j.group(own.p.Group).collect(j, own.src, own.p)
+				j.group(own.p.Group).collect(j, own.src, own.p, own.b)
 			} else {
 				og.specific.push(own)
 			}
@@ -271,7 +299,7 @@ func (j *Join) match(src int, p *pipeline.Point) {
 		return
 	}
 
-	og.matches.push(srcPoint{src: src, p: p.Clone()})
+	og.matches.push(srcPoint{src: src, p: p.Clone(), b: b})
 	m := &og.matches.items[len(og.matches.items)-1]
 	i := 0
 	for ; i < len(og.specific.items); i++ {
@@ -288,10 +316,10 @@ func (j *Join) match(src int, p *pipeline.Point) {
 // point's join group; the match takes the specific point's group.
 func (j *Join) collectPair(specific, match *srcPoint) {
 	g := j.group(specific.p.Group)
-	g.collect(j, specific.src, specific.p)
+	g.collect(j, specific.src, specific.p, specific.b)
 	m := match.p // shares the slices, which nothing modifies
 	m.Group = specific.p.Group
-	g.collect(j, match.src, m)
+	g.collect(j, match.src, m, match.b)
 }
 
 // joinGroup holds one group's sets by time.
@@ -302,6 +330,9 @@ type joinGroup struct {
 	// heads are the rounded time of each parent's last point.
 	heads []int64
 	free  []*joinset
+	// spare is the emptied sets slice of the last bucket emitted, for the
+	// next bucket.
+	spare []*joinset
 }
 
 type bucket struct {
@@ -312,9 +343,13 @@ type bucket struct {
 // joinset is at most one point of each parent at one time.
 type joinset struct {
 	pts   []pipeline.Point
+	bs    []*pipeline.Batch // the batches of pts, on a batch edge
 	has   []bool
 	size  int
 	first int // the lowest parent index present
+	// own marks the points in pts whose tag and field arrays the set
+	// owns (see collectCopy): release keeps them for the next points.
+	own []bool
 }
 
 func (g *joinGroup) newSet(n int) *joinset {
@@ -324,21 +359,52 @@ func (g *joinGroup) newSet(n int) *joinset {
 		g.free = g.free[:k-1]
 		return s
 	}
-	return &joinset{pts: make([]pipeline.Point, n), has: make([]bool, n), first: n}
+	return &joinset{pts: make([]pipeline.Point, n), own: make([]bool, n), bs: make([]*pipeline.Batch, n), has: make([]bool, n), first: n}
 }
 
-// release empties an emitted set for reuse, letting go of its points.
+// release empties an emitted set for reuse, letting go of its points
+// but keeping the arrays it owns.
 func (g *joinGroup) release(s *joinset) {
-	clear(s.pts)
+	for i := range s.pts {
+		if s.own[i] {
+			s.pts[i] = pipeline.Point{Tags: s.pts[i].Tags[:0], Fields: s.pts[i].Fields[:0]}
+		} else {
+			s.pts[i] = pipeline.Point{}
+		}
+	}
+	clear(s.bs)
 	clear(s.has)
 	s.size, s.first = 0, len(s.pts)
 	g.free = append(g.free, s)
 }
 
-// collect adds p, owned by the group from now on, to the first set of its
-// time without a point of src, and emits what is ready.
-func (g *joinGroup) collect(j *Join, src int, p pipeline.Point) {
+// collect adds p (standing for b on a batch edge), owned by the group
+// from now on, to the first set of its time without a point of src, and
+// emits what is ready.
+func (g *joinGroup) collect(j *Join, src int, p pipeline.Point, batch *pipeline.Batch) {
 	t := j.round(p.Time)
+	set := g.setFor(j, src, t)
+	set.pts[src] = p
+	set.own[src] = false
+	g.added(j, src, t, set, batch)
+}
+
+// collectCopy is collect of a point that the caller keeps: the set copies
+// it, into memory it reuses, so that joining allocates nothing per point.
+func (g *joinGroup) collectCopy(j *Join, src int, p *pipeline.Point, batch *pipeline.Batch) {
+	t := j.round(p.Time)
+	set := g.setFor(j, src, t)
+	c := &set.pts[src] // emptied by release: its arrays are the set's or nil
+	tags, fields := append(c.Tags[:0], p.Tags...), append(c.Fields[:0], p.Fields...)
+	*c = *p
+	c.Tags, c.Fields = tags, fields
+	set.own[src] = true
+	g.added(j, src, t, set, batch)
+}
+
+// setFor returns the first set of time t without a point of src, making
+// one if there is none.
+func (g *joinGroup) setFor(j *Join, src int, t int64) *joinset {
 	i, found := slices.BinarySearchFunc(g.buckets, t, func(b bucket, t int64) int {
 		switch {
 		case b.t < t:
@@ -349,7 +415,8 @@ func (g *joinGroup) collect(j *Join, src int, p pipeline.Point) {
 		return 0
 	})
 	if !found {
-		g.buckets = slices.Insert(g.buckets, i, bucket{t: t})
+		g.buckets = slices.Insert(g.buckets, i, bucket{t: t, sets: g.spare})
+		g.spare = nil
 	}
 	b := &g.buckets[i]
 	var set *joinset
@@ -363,7 +430,13 @@ func (g *joinGroup) collect(j *Join, src int, p pipeline.Point) {
 		set = g.newSet(len(j.cfg.Names))
 		b.sets = append(b.sets, set)
 	}
-	set.pts[src] = p
+	return set
+}
+
+// added records that set got the point of src, at time t, and emits what
+// is ready.
+func (g *joinGroup) added(j *Join, src int, t int64, set *joinset, batch *pipeline.Batch) {
+	set.bs[src] = batch
 	set.has[src] = true
 	set.size++
 	if src < set.first {
@@ -407,6 +480,8 @@ func (g *joinGroup) emit(j *Join, onlyReady bool) {
 			g.release(s)
 		}
 		if i == len(b.sets) {
+			clear(b.sets)
+			g.spare = b.sets[:0]
 			g.buckets = slices.Delete(g.buckets, 0, 1)
 		} else {
 			m := copy(b.sets, b.sets[i:])
@@ -424,6 +499,10 @@ func (g *joinGroup) emit(j *Join, onlyReady bool) {
 // parent's point prefixed with its name, the first point's name (or
 // .streamName()) and the group's tags, at the set's time.
 func (j *Join) emitSet(g *joinGroup, t int64, s *joinset) {
+	if j.emitBatch != nil {
+		j.emitBatchSet(g, t, s)
+		return
+	}
 	first := &s.pts[s.first]
 	out := &j.out
 	out.Fields = out.Fields[:0]

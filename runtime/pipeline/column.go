@@ -52,9 +52,11 @@ func (c *Column) Load(b *Batch, field string) error {
 // Len is the number of points that had the field.
 func (c *Column) Len() int { return len(c.Index) }
 
-// Clone returns a copy of b that does not share its points.
+// Clone returns a copy of b that does not share its tags or points (a
+// window's batches live in its scratch space).
 func (b *Batch) Clone() Batch {
 	c := *b
+	c.Tags = append([]Tag(nil), b.Tags...)
 	c.Points = make([]Point, len(b.Points))
 	for i := range b.Points {
 		c.Points[i] = b.Points[i].Clone()

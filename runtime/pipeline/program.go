@@ -96,6 +96,12 @@ type Env struct {
 	// topics' event states (see runtime/alert/store). Nil: nothing
 	// persists. The task loads from it in New, before any point.
 	State StateStore
+	// Alerts is the alert service the tasks of a binary share: named
+	// topics, topic handlers and inhibitors, an *alert.Topics (pipeline
+	// cannot name the type). A multi-task host sets it once for all its
+	// tasks (topichandlers.New); nil: a task using topics makes its own
+	// from Config and stores it here (topichandlers.Shared).
+	Alerts any
 }
 
 // StateStore is a task's persistent state: named buckets of key/value

@@ -2,12 +2,9 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"fmt"
 	"net/http"
-	"os"
 	"path"
-	"runtime"
 	"slices"
 	"strconv"
 	"strings"
@@ -107,27 +104,26 @@ func (s *Server) serveTask(w http.ResponseWriter, r *http.Request, rest string) 
 		writeError(w, http.StatusBadRequest, "must specify task id on path")
 		return
 	}
-	p := s.task.Program
 	if id, endpoint, ok := strings.Cut(rest, "/"); ok {
-		if id == p.ID && slices.Contains(p.HTTPOuts, endpoint) {
-			s.serveHTTPOut(w, endpoint)
+		if t := s.taskByID(id); t != nil && slices.Contains(t.Program.HTTPOuts, endpoint) {
+			serveHTTPOut(w, t, endpoint)
 			return
 		}
-	} else if rest == p.ID {
+	} else if t := s.taskByID(rest); t != nil {
 		labels, ok := dotView(w, r)
 		if !ok {
 			return
 		}
-		writeJSON(w, http.StatusOK, s.task.Info(labels))
+		writeJSON(w, http.StatusOK, t.Info(labels))
 		return
 	}
 	writeError(w, http.StatusNotFound, "no task exists")
 }
 
 // serveHTTPOut answers an httpOut endpoint with the node's current result.
-func (s *Server) serveHTTPOut(w http.ResponseWriter, endpoint string) {
+func serveHTTPOut(w http.ResponseWriter, t *Task, endpoint string) {
 	var b bytes.Buffer
-	if !s.task.HTTPOut(endpoint, &b) {
+	if !t.HTTPOut(endpoint, &b) {
 		writeError(w, http.StatusNotFound, "no task exists")
 		return
 	}
@@ -166,13 +162,19 @@ func (s *Server) serveTasks(w http.ResponseWriter, r *http.Request) {
 	}
 
 	tasks := []map[string]any{}
-	id := s.task.Program.ID
-	matched := true
-	if pattern := q.Get("pattern"); pattern != "" {
-		matched, _ = path.Match(pattern, id)
-	}
-	if matched && offset <= 0 && limit > 0 {
-		info := s.task.Info(labels)
+	pattern := q.Get("pattern")
+	matched := 0 // tasks matching pattern so far, for offset
+	for _, t := range s.tasks {
+		if pattern != "" {
+			if ok, _ := path.Match(pattern, t.Program.ID); !ok {
+				continue
+			}
+		}
+		matched++
+		if matched <= offset || len(tasks) >= limit {
+			continue
+		}
+		info := t.Info(labels)
 		all := map[string]any{
 			"link": info.Link, "id": info.ID, "type": info.Type, "dbrps": info.DBRPs,
 			"script": info.Script, "dot": info.Dot, "status": info.Status,
@@ -193,41 +195,4 @@ func (s *Server) serveTasks(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, struct {
 		Tasks []map[string]any `json:"tasks"`
 	}{tasks})
-}
-
-// serveVars handles GET /kapacitor/v1/debug/vars: Go's expvar-style
-// cmdline and memstats, Kapacitor's server summary, and the task's ingest
-// counters.
-func (s *Server) serveVars(w http.ResponseWriter) {
-	var mem runtime.MemStats
-	runtime.ReadMemStats(&mem)
-	c := s.task.Counts()
-	host, _ := os.Hostname()
-	vars := map[string]any{
-		"cmdline":  os.Args,
-		"memstats": mem,
-		"kapacitor": map[string]any{
-			"version":           s.opts.Version,
-			"host":              host,
-			"num_tasks":         1,
-			"num_enabled_tasks": 1,
-			"num_subscriptions": 0,
-		},
-		"ingress": map[string]any{
-			"points_received": c.Received,
-			"points_ignored":  c.Ignored,
-			"lines_rejected":  c.Rejected,
-		},
-		"httpd": map[string]any{
-			"req":             s.requests.Load(),
-			"write_req":       s.writeRequests.Load(),
-			"write_req_bytes": s.writeBytes.Load(),
-		},
-	}
-	b, err := json.Marshal(vars)
-	if err != nil {
-		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	w.Write(b)
 }

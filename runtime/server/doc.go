@@ -5,14 +5,16 @@
 // A Task wraps a running pipeline.Instance. It serialises delivery (the
 // pipeline is single-threaded), filters points by the task's databases and
 // retention policies, and keeps the counters behind the task's statistics
-// and its DOT graph. A Server is the HTTP API over a Task:
+// and its DOT graph. A Router hosts several tasks, each on a goroutine of
+// its own (multi.go). A Server is the HTTP API over a Task or a Router:
 //
 //	POST /write, POST /kapacitor/v1/write   line protocol (db, rp, precision; gzip bodies)
 //	GET|HEAD /kapacitor/v1/ping             204
 //	GET /kapacitor/v1/tasks                 {"tasks": [...]}
 //	GET /kapacitor/v1/tasks/ID              the task, with its DOT graph and statistics
 //	GET /kapacitor/v1/tasks/ID/ENDPOINT     an httpOut node's result
-//	GET /kapacitor/v1/debug/vars            runtime and ingest counters
+//	GET /kapacitor/v1/debug/vars            Kapacitor's expvars: globals, memstats, node and edge statistics
+//	GET /metrics                            the same statistics and Go's, in Prometheus' text format
 //
 // Responses follow Kapacitor 1.8: JSON indented by four spaces, errors as
 // {"error": "..."}, 404 for unknown routes. One difference is deliberate: a
@@ -22,5 +24,6 @@
 //
 // Ingest does not allocate in steady state: request bodies are read into
 // pooled buffers, parsed by a reused lineprotocol.Parser, and converted into
-// one reused pipeline.Point whose strings are interned.
+// one reused pipeline.Point whose strings are interned (a Router copies the
+// points into reused slabs, one per write, that its tasks share).
 package server

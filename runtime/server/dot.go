@@ -147,18 +147,7 @@ type ExecutionStats struct {
 // (points or batches received) and "emitted" (sent to children).
 func (t *Task) ExecutionStats() ExecutionStats {
 	stats := t.stats()
-	collected := make([]int64, len(stats))
-	emitted := make([]int64, len(stats))
-	for i, n := range t.Program.Nodes {
-		for j, c := range n.Children {
-			v := out(stats[i], j)
-			emitted[i] += v
-			collected[c] += v
-		}
-	}
-	if len(collected) > 0 && t.streams() {
-		collected[0] += t.received.Load()
-	}
+	collected, emitted := t.flows(stats)
 	es := ExecutionStats{
 		TaskStats: map[string]any{"throughput": t.Throughput()},
 		NodeStats: make(map[string]map[string]any, len(stats)),

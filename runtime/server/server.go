@@ -25,6 +25,9 @@ type Options struct {
 	Log *slog.Logger
 	// Version is sent in the X-Kapacitor-Version header.
 	Version string
+	// Hostname is the host debug/vars reports (kapacitor.conf's
+	// hostname); empty: the machine's.
+	Hostname string
 	// LogRequests logs every request, as kapacitor.conf's [http]
 	// log-enabled does.
 	LogRequests bool
@@ -40,13 +43,22 @@ type Options struct {
 type Server struct {
 	task *Task
 	opts Options
+	// tasks are the tasks served, by ID: task alone, or those of router.
+	tasks  []*Task
+	router *Router // nil: one task, written to directly
 
 	bodies sync.Pool // *bytes.Buffer
 	gzips  sync.Pool // *gzip.Reader
 
 	requests      atomic.Int64
+	pingRequests  atomic.Int64
 	writeRequests atomic.Int64
 	writeBytes    atomic.Int64
+	pointsOK      atomic.Int64 // points of good lines written
+	pointsFailed  atomic.Int64 // bad lines written
+
+	metrics             http.Handler // GET /metrics (metrics.go)
+	clusterID, serverID string       // debug/vars (debugvars.go)
 }
 
 // New returns the HTTP API of t.
@@ -54,10 +66,38 @@ func New(t *Task, opts Options) *Server {
 	if opts.Log == nil {
 		opts.Log = slog.New(slog.DiscardHandler)
 	}
-	return &Server{task: t, opts: opts}
+	s := &Server{task: t, tasks: []*Task{t}, opts: opts, clusterID: newUUID(), serverID: newUUID()}
+	s.metrics = s.metricsHandler()
+	return s
 }
 
-// Task returns the task the server serves.
+// NewMulti returns the HTTP API of the tasks of r: writes go through r,
+// and the task routes serve each task by its ID.
+func NewMulti(r *Router, opts Options) *Server {
+	s := New(nil, opts)
+	s.tasks, s.router = r.Tasks(), r
+	return s
+}
+
+// write delivers a write to the task or, with several, to the router.
+func (s *Server) write(db, rp string, body []byte, precision lineprotocol.Precision, now time.Time) WriteResult {
+	if s.router != nil {
+		return s.router.Write(db, rp, body, precision, now)
+	}
+	return s.task.Write(db, rp, body, precision, now)
+}
+
+// taskByID returns the served task called id, or nil.
+func (s *Server) taskByID(id string) *Task {
+	for _, t := range s.tasks {
+		if t.Program.ID == id {
+			return t
+		}
+	}
+	return nil
+}
+
+// Task returns the task the server serves; nil for a server of NewMulti.
 func (s *Server) Task() *Task { return s.task }
 
 // ServeHTTP routes a request as Kapacitor does. Unknown paths and methods
@@ -91,6 +131,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	case path == BasePath+"/ping":
 		if method == http.MethodGet || method == http.MethodHead {
+			s.pingRequests.Add(1)
 			w.WriteHeader(http.StatusNoContent)
 		} else {
 			notFound(w)
@@ -109,6 +150,8 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusNoContent)
 	case path == BasePath+"/debug/vars" && method == http.MethodGet:
 		s.serveVars(w)
+	case path == "/metrics" && method == http.MethodGet:
+		s.metrics.ServeHTTP(w, r)
 	default:
 		notFound(w)
 	}
@@ -135,7 +178,9 @@ func (s *Server) serveWrite(w http.ResponseWriter, r *http.Request) {
 	}
 	s.writeBytes.Add(int64(buf.Len()))
 
-	res := s.task.Write(db, rp, buf.Bytes(), precision, time.Now())
+	res := s.write(db, rp, buf.Bytes(), precision, time.Now())
+	s.pointsOK.Add(int64(res.Points + res.Ignored))
+	s.pointsFailed.Add(int64(res.Bad))
 	if res.Bad == 0 {
 		w.WriteHeader(http.StatusNoContent)
 		return

@@ -396,19 +396,6 @@ func TestHTTPOut(t *testing.T) {
 	}
 }
 
-func TestDebugVars(t *testing.T) {
-	srv, _, _ := start(t)
-	write(t, srv)
-	res := do(t, "GET", srv.URL+"/kapacitor/v1/debug/vars", nil, nil)
-	var vars struct {
-		Ingress  map[string]int64
-		Memstats map[string]any
-	}
-	if err := json.Unmarshal([]byte(res.body), &vars); err != nil || vars.Ingress["points_received"] != 4 || vars.Memstats == nil {
-		t.Errorf("vars: %v %s", err, res.body)
-	}
-}
-
 // After Close, writes are dropped and the instance was closed once.
 func TestClose(t *testing.T) {
 	srv, task, inst := start(t)

@@ -3,7 +3,6 @@ package taskcli
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/BurntSushi/toml"
@@ -45,6 +44,46 @@ data_dir = ""
   # The least severe level logged: "DEBUG", "INFO", "WARN", "ERROR" or "OFF";
   # --log-level overrides it.
   level = "INFO"
+  # How records are written: "text" (key=value pairs) or "json" (one object
+  # a line); --log-format overrides it.
+  format = "text"
+`
+
+// influxDBSection is the [[influxdb]] section `config` prints for a batch
+// task: every key of kapacitor.conf's section that a task binary reads
+// (InfluxDBConfig), with Kapacitor's defaults. Copy the section, with
+// another name, for each cluster that .cluster() names.
+const influxDBSection = `
+[[influxdb]]
+  # An InfluxDB 1.x server or cluster: the task's queries run against it.
+  enabled = true
+  name = "default"
+  # The section used by queries without .cluster(); else the first enabled.
+  default = true
+  # The servers of the cluster, one request each in turn.
+  urls = ["http://localhost:8086"]
+  username = ""
+  password = ""
+  # How long one request may take; 0 means no limit.
+  timeout = "0s"
+  # TLS for https URLs: PEM files of a CA to trust, and of a client
+  # certificate and its key.
+  ssl-ca = ""
+  ssl-cert = ""
+  ssl-key = ""
+  # Use TLS without verifying the server's certificate and host name.
+  insecure-skip-verify = false
+  # Stream tasks: subscribe to the task's databases on these servers.
+  disable-subscriptions = false
+  # "cluster" or "server": what the subscription's ID is derived from.
+  subscription-mode = "cluster"
+  # "http" or "https": how InfluxDB sends the points to the task.
+  subscription-protocol = "http"
+  subscriptions-sync-interval = "1m0s"
+  # The host and port InfluxDB sends to; empty and 0 mean hostname and the
+  # port serve listens on.
+  kapacitor-hostname = ""
+  http-port = 0
 `
 
 // Config is a task binary's configuration. It implements pipeline.Config,
@@ -55,8 +94,9 @@ type Config struct {
 	DataDir                string     `toml:"data_dir"`
 	HTTP                   HTTPConfig `toml:"http"`
 	Logging                struct {
-		File  string `toml:"file"`
-		Level string `toml:"level"`
+		File   string `toml:"file"`
+		Level  string `toml:"level"`
+		Format string `toml:"format"`
 	} `toml:"logging"`
 
 	// InfluxDB is [[influxdb]]: the servers batch queries run against.
@@ -152,15 +192,4 @@ func (c *Config) Sections(name string) []map[string]any {
 		return v
 	}
 	return nil
-}
-
-// levelNames maps log level names, in any case, to slog levels.
-var levelNames = map[string]int{"debug": -4, "info": 0, "warn": 4, "warning": 4, "error": 8, "off": 1 << 10}
-
-// parseLevel reads a log level name.
-func parseLevel(s string) (int, error) {
-	if l, ok := levelNames[strings.ToLower(s)]; ok {
-		return l, nil
-	}
-	return 0, fmt.Errorf("unknown log level %q (want debug, info, warn, error or off)", s)
 }

@@ -11,6 +11,9 @@
 //	show           print what `kapacitor show` prints, from a running task or statically
 //	config         print the default configuration (kapacitor.conf's sections and keys)
 //	version        print the task and tickc versions
+//
+// A binary built from a directory of tasks calls MainMulti instead
+// (multi.go): the same commands for all its tasks, plus list.
 package taskcli
 
 import (
@@ -32,21 +35,6 @@ import (
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/urfave/cli/v2"
 )
-
-// influxDBSection is the [[influxdb]] section `config` prints for a batch
-// task, in kapacitor.conf's keys.
-const influxDBSection = `
-[[influxdb]]
-  # The InfluxDB 1.x server the task's queries run against.
-  enabled = true
-  name = "default"
-  default = true
-  urls = ["http://localhost:8086"]
-  username = ""
-  password = ""
-  # How long one query may take; 0 means no limit.
-  timeout = "0s"
-`
 
 // Main runs the task binary's command line with the process's arguments
 // and exits. SIGINT and SIGTERM stop a running command gracefully; a
@@ -131,13 +119,6 @@ func configFlag() cli.Flag {
 	}
 }
 
-func logLevelFlag() cli.Flag {
-	return &cli.StringFlag{
-		Name:  "log-level",
-		Usage: "log messages of `LEVEL` and above: debug, info, warn, error or off (default: [logging] level, info)",
-	}
-}
-
 func httpBindFlag() cli.Flag {
 	return &cli.StringFlag{
 		Name:  "http-bind",
@@ -145,8 +126,8 @@ func httpBindFlag() cli.Flag {
 	}
 }
 
-// setup loads the configuration named by --config, applies --http-bind
-// and --log-level, and returns it with the logger it configures. close
+// setup loads the configuration named by --config, applies --http-bind,
+// and returns it with the logger it configures (logging.go). close
 // releases the log file, if any.
 func (r *runner) setup(c *cli.Context) (cfg *Config, log *slog.Logger, close func(), err error) {
 	cfg, err = LoadConfig(c.String("config"))
@@ -156,29 +137,10 @@ func (r *runner) setup(c *cli.Context) (cfg *Config, log *slog.Logger, close fun
 	if c.IsSet("http-bind") {
 		cfg.HTTP.BindAddress = c.String("http-bind")
 	}
-	if c.IsSet("log-level") {
-		cfg.Logging.Level = c.String("log-level")
-	}
-	level, err := parseLevel(cfg.Logging.Level)
+	log, close, err = r.logger(c, cfg)
 	if err != nil {
-		return nil, nil, nil, usageError{err}
+		return nil, nil, nil, err
 	}
-	var w io.Writer
-	close = func() {}
-	switch cfg.Logging.File {
-	case "", "STDERR":
-		w = r.stderr
-	case "STDOUT":
-		w = r.stdout
-	default:
-		f, err := os.OpenFile(cfg.Logging.File, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
-		if err != nil {
-			return nil, nil, nil, fmt.Errorf("opening the log file: %w", err)
-		}
-		w = f
-		close = func() { f.Close() }
-	}
-	log = slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: slog.Level(level)}))
 	return cfg, log, close, nil
 }
 

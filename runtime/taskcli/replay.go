@@ -63,7 +63,7 @@ Examples:
 				TakesFile: true,
 				Usage:     r.help("when done, write the result of each httpOut endpoint NAME to `DIR`/NAME.json, as GET /kapacitor/v1/tasks/$ID/NAME answers while the task serves"),
 			},
-			configFlag(), logLevelFlag(), dataDirFlag(true), cpuProfileFlag(), statsFlag(),
+			configFlag(), logLevelFlag(), logFormatFlag(), dataDirFlag(true), cpuProfileFlag(), statsFlag(),
 		},
 		Action: func(c *cli.Context) error {
 			if c.NArg() != 1 {

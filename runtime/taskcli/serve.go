@@ -30,9 +30,14 @@ func (r *runner) serveCommand() *cli.Command {
         the task, with its graph and statistics (see also the show command)
    GET  /kapacitor/v1/tasks/$ID/NAME
         the result of |httpOut('NAME')
+   GET  /metrics
+        the task's statistics and the process's, for Prometheus
+   GET  /kapacitor/v1/debug/vars
+        Kapacitor's statistics, for Telegraf's kapacitor input
 
 Points for other databases or retention policies are accepted and ignored.
-SIGINT or SIGTERM stops the task after the requests in progress.
+SIGINT or SIGTERM stops the task after the requests in progress, writing
+what it holds (influxDBOut buffers, alert logs and state).
 
 Example:
 
@@ -40,7 +45,7 @@ Example:
    curl -XPOST 'http://127.0.0.1:9092/write?db=$DB&rp=$RP' \
        --data-binary "cpu,host=server01 usage_idle=12.5 $(date +%s)000000000"
    $TASK show`),
-		Flags: []cli.Flag{configFlag(), httpBindFlag(), logLevelFlag(), dataDirFlag(false), cpuProfileFlag(), statsFlag()},
+		Flags: []cli.Flag{configFlag(), httpBindFlag(), logLevelFlag(), logFormatFlag(), dataDirFlag(false), cpuProfileFlag(), statsFlag()},
 		Action: func(c *cli.Context) error {
 			if c.Args().Present() {
 				return usageError{fmt.Errorf("serve takes no arguments, got %q", c.Args().Slice())}
@@ -88,6 +93,7 @@ func (r *runner) serve(ctx context.Context, cfg *Config, dataDir string, log *sl
 		Handler: server.New(task, server.Options{
 			Log:         log,
 			Version:     Version(),
+			Hostname:    cfg.Hostname,
 			LogRequests: cfg.HTTP.LogEnabled,
 			// The sources of the task's sideload nodes, opened by the task.
 			SideloadReload: sideload.ReloadAll,

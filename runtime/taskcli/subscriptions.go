@@ -48,6 +48,8 @@ import (
 	"time"
 
 	client "github.com/influxdata/influxdb1-client/v2"
+
+	"github.com/tickc/tickc/runtime/batch"
 )
 
 const (
@@ -75,7 +77,7 @@ type subscriber struct {
 	dest     string // protocol://host:port
 	interval time.Duration
 	want     map[[2]string]bool // db, rp
-	client   client.Client
+	client   *batch.Client
 	log      *slog.Logger
 }
 
@@ -133,13 +135,7 @@ func (r *runner) startSubscriptions(ctx context.Context, cfg *Config, log *slog.
 		if interval <= 0 {
 			interval = defaultSubscriptionsSyncInterval
 		}
-		timeout := time.Duration(sec.Timeout)
-		if timeout <= 0 {
-			timeout = subscriptionQueryTimeout
-		}
-		c, err := client.NewHTTPClient(client.HTTPConfig{
-			Addr: sec.URLs[0], Username: sec.Username, Password: sec.Password, Timeout: timeout,
-		})
+		c, err := batch.NewClient(sec.clientConfig(subscriptionQueryTimeout))
 		if err != nil {
 			closeAll()
 			return nil, fmt.Errorf("[[influxdb]] %q: %w", sec.Name, err)
@@ -152,7 +148,7 @@ func (r *runner) startSubscriptions(ctx context.Context, cfg *Config, log *slog.
 			interval: interval,
 			want:     want,
 			client:   c,
-			log:      log.With("influxdb", sec.Name, "url", sec.URLs[0]),
+			log:      log.With("influxdb", sec.Name, "urls", sec.URLs),
 		})
 	}
 	if len(subs) == 0 {

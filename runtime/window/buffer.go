@@ -1,25 +1,73 @@
 package window
 
 import (
+	"encoding/binary"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/tickc/tickc/runtime/pipeline"
 )
 
-// shape is the tag set, the field keys and the field kinds of buffered
-// points. It is immutable once made, so consecutive points of one series
-// share it.
-type shape struct {
-	tags  []pipeline.Tag
-	keys  []string
-	kinds []pipeline.Kind
+// schema is the field keys and kinds of buffered points, and how many of
+// the values are numbers (float, int, bool) and strings. A node shares one
+// schema among all its windows' points with the same fields.
+type schema struct {
+	keys       []string
+	kinds      []pipeline.Kind
+	nums, strs int
 }
 
-// matches reports whether p has exactly this tag set and these fields keys
+// schemas interns a node's schemas by their keys and kinds. It forgets
+// them all when it holds maxSchemas, so that points with ever new field
+// keys cannot grow it without bound (the schemas in use stay valid).
+type schemas struct {
+	byKey map[string]*schema
+	key   []byte
+}
+
+const maxSchemas = 1000
+
+// of returns the schema of p's fields.
+func (ss *schemas) of(p *pipeline.Point) *schema {
+	ss.key = ss.key[:0]
+	for i := range p.Fields {
+		ss.key = binary.AppendUvarint(ss.key, uint64(len(p.Fields[i].Key)))
+		ss.key = append(ss.key, p.Fields[i].Key...)
+		ss.key = append(ss.key, byte(p.Fields[i].Value.Kind))
+	}
+	if s, ok := ss.byKey[string(ss.key)]; ok {
+		return s
+	}
+	s := &schema{keys: make([]string, len(p.Fields)), kinds: make([]pipeline.Kind, len(p.Fields))}
+	for i := range p.Fields {
+		s.keys[i] = strings.Clone(p.Fields[i].Key) // not a part of a larger buffer
+		s.kinds[i] = p.Fields[i].Value.Kind
+		switch s.kinds[i] {
+		case pipeline.Float, pipeline.Int, pipeline.Bool:
+			s.nums++
+		case pipeline.String:
+			s.strs++
+		}
+	}
+	if ss.byKey == nil || len(ss.byKey) >= maxSchemas {
+		ss.byKey = map[string]*schema{}
+	}
+	ss.byKey[string(ss.key)] = s
+	return s
+}
+
+// shape is the tag set and the schema of buffered points. It is immutable
+// once made, so consecutive points of one series share it.
+type shape struct {
+	tags   []pipeline.Tag
+	schema *schema
+}
+
+// matches reports whether p has exactly this tag set and these field keys
 // and kinds.
 func (s *shape) matches(p *pipeline.Point) bool {
-	if len(s.tags) != len(p.Tags) || len(s.keys) != len(p.Fields) {
+	if len(s.tags) != len(p.Tags) || len(s.schema.keys) != len(p.Fields) {
 		return false
 	}
 	for i := range s.tags {
@@ -27,273 +75,389 @@ func (s *shape) matches(p *pipeline.Point) bool {
 			return false
 		}
 	}
-	for i, k := range s.keys {
-		if k != p.Fields[i].Key || s.kinds[i] != p.Fields[i].Value.Kind {
+	for i, k := range s.schema.keys {
+		if k != p.Fields[i].Key || s.schema.kinds[i] != p.Fields[i].Value.Kind {
 			return false
 		}
 	}
 	return true
 }
 
-func newShape(p *pipeline.Point) *shape {
-	s := &shape{
-		tags:  make([]pipeline.Tag, len(p.Tags)),
-		keys:  make([]string, len(p.Fields)),
-		kinds: make([]pipeline.Kind, len(p.Fields)),
+// recent is a small most-recently-used list of the shapes a window has
+// made, so that points of a few interleaved series share theirs too.
+type recent [4]*shape
+
+// find returns the shape in the list that p matches, moving it to the
+// front, or nil.
+func (r *recent) find(p *pipeline.Point) *shape {
+	for i, s := range r {
+		if s == nil {
+			break
+		}
+		if s.matches(p) {
+			copy(r[1:i+1], r[:i])
+			r[0] = s
+			return s
+		}
 	}
-	copy(s.tags, p.Tags)
-	for i := range p.Fields {
-		s.keys[i] = p.Fields[i].Key
-		s.kinds[i] = p.Fields[i].Value.Kind
-	}
-	return s
+	return nil
 }
 
-// slot is one buffered point: its time, its shape, and its field values in
-// field order, strings in strs and the others in nums (a float's bits, an
-// int, a bool as 0 or 1; a missing value takes no room). A slot's arrays
-// are reused when the slot is overwritten.
-type slot struct {
-	t     int64
-	shape *shape
-	nums  []uint64
-	strs  []string
+func (r *recent) add(s *shape) {
+	copy(r[1:], r[:len(r)-1])
+	r[0] = s
 }
 
-// set stores p, whose shape is sh, in the slot.
-func (s *slot) set(p *pipeline.Point, sh *shape) {
-	s.t = p.Time
-	s.shape = sh
-	s.nums = s.nums[:0]
-	if s.strs != nil {
-		clear(s.strs) // let the old strings go
-		s.strs = s.strs[:0]
+// store is the memory of a window's buffered points: numbered slots, each
+// one point. Most windows hold points of one series, with numeric fields
+// only, so a slot is just words[i*stride:(i+1)*stride], the time followed
+// by the numeric values in field order (a float's bits, an int, a bool as
+// 0 or 1; a missing value takes no room), and store.shape is every slot's
+// shape. What other windows need (string values, a shape per slot) is in
+// extra, allocated only then.
+type store struct {
+	words  []uint64
+	shape  *shape // the latest point's; every slot's while extra.shapes is nil
+	extra  *extra
+	stride int32 // words per slot: 1 + the most numeric values of a point so far
+}
+
+// extra is the part of a store that only some windows need.
+type extra struct {
+	strs      []string // per slot: strStride string values in field order
+	strStride int
+	shapes    []*shape // per slot, once the window has held two shapes
+	recent    recent
+}
+
+// slots is the number of slots.
+func (s *store) slots() int {
+	if s.stride == 0 {
+		return 0
 	}
-	for i := range p.Fields {
-		v := &p.Fields[i].Value
+	return len(s.words) / int(s.stride)
+}
+
+// resized returns a store of n slots whose first slots hold s's slots
+// order[0], order[1], ...
+func (s *store) resized(n int, order []int) store {
+	stride := max(s.stride, 1) // a new store: set widens it
+	out := store{words: make([]uint64, n*int(stride)), shape: s.shape, stride: stride}
+	for k, i := range order {
+		copy(out.slot(k), s.slot(i))
+	}
+	if x := s.extra; x != nil {
+		y := &extra{strStride: x.strStride, recent: x.recent}
+		if x.strStride > 0 {
+			y.strs = make([]string, n*x.strStride)
+			for k, i := range order {
+				copy(y.strs[k*x.strStride:], x.strs[i*x.strStride:(i+1)*x.strStride])
+			}
+		}
+		if x.shapes != nil {
+			y.shapes = make([]*shape, n)
+			for k, i := range order {
+				y.shapes[k] = x.shapes[i]
+			}
+		}
+		out.extra = y
+	}
+	return out
+}
+
+// slot returns the words of slot i.
+func (s *store) slot(i int) []uint64 {
+	return s.words[i*int(s.stride) : (i+1)*int(s.stride)]
+}
+
+// time returns the time of slot i.
+func (s *store) time(i int) int64 { return int64(s.words[i*int(s.stride)]) }
+
+// shapeOf returns the shape of slot i.
+func (s *store) shapeOf(i int) *shape {
+	if s.extra != nil && s.extra.shapes != nil {
+		return s.extra.shapes[i]
+	}
+	return s.shape
+}
+
+// shapeFor returns the shape of p: the latest point's or a recent one if p
+// matches it, else a new one.
+func (s *store) shapeFor(p *pipeline.Point, ss *schemas) *shape {
+	if s.shape != nil && s.shape.matches(p) {
+		return s.shape
+	}
+	if s.extra != nil {
+		if sh := s.extra.recent.find(p); sh != nil {
+			return sh
+		}
+	}
+	sh := &shape{tags: slices.Clone(p.Tags), schema: ss.of(p)}
+	if s.shape != nil {
+		// A second shape: from now on the window keeps recent ones.
+		x := s.extras()
+		if x.recent[0] == nil {
+			x.recent.add(s.shape)
+		}
+		x.recent.add(sh)
+	}
+	return sh
+}
+
+func (s *store) extras() *extra {
+	if s.extra == nil {
+		s.extra = &extra{}
+	}
+	return s.extra
+}
+
+// set stores p, whose shape is sh, in slot i, widening the slots first if
+// p has more values than they hold.
+func (s *store) set(i int, p *pipeline.Point, sh *shape) {
+	if need := int32(1 + sh.schema.nums); need > s.stride {
+		s.widen(need)
+	}
+	if sh.schema.strs > 0 && (s.extra == nil || sh.schema.strs > s.extra.strStride) {
+		s.widenStrs(sh.schema.strs)
+	}
+	if sh != s.shape {
+		if s.shape != nil && (s.extra == nil || s.extra.shapes == nil) {
+			// The first slot of another shape: give every slot its own.
+			x := s.extras()
+			x.shapes = make([]*shape, s.slots())
+			for k := range x.shapes {
+				x.shapes[k] = s.shape
+			}
+		}
+		s.shape = sh
+	}
+	if s.extra != nil && s.extra.shapes != nil {
+		s.extra.shapes[i] = sh
+	}
+	w := s.slot(i)
+	w[0] = uint64(p.Time)
+	n := 1
+	var strs []string
+	if s.extra != nil && s.extra.strStride > 0 {
+		strs = s.extra.strs[i*s.extra.strStride : (i+1)*s.extra.strStride]
+		clear(strs) // let the old strings go
+	}
+	str := 0
+	for k := range p.Fields {
+		v := &p.Fields[k].Value
 		switch v.Kind {
 		case pipeline.Float:
-			s.nums = append(s.nums, math.Float64bits(v.F))
+			w[n] = math.Float64bits(v.F)
+			n++
 		case pipeline.Int:
-			s.nums = append(s.nums, uint64(v.I))
+			w[n] = uint64(v.I)
+			n++
 		case pipeline.Bool:
-			var b uint64
+			w[n] = 0
 			if v.B {
-				b = 1
+				w[n] = 1
 			}
-			s.nums = append(s.nums, b)
+			n++
 		case pipeline.String:
-			s.strs = append(s.strs, v.S)
+			strs[str] = v.S
+			str++
 		}
 	}
 }
 
-// appendFields appends the slot's fields to dst.
-func (s *slot) appendFields(dst []pipeline.Field) []pipeline.Field {
+// widen makes every slot stride words long.
+func (s *store) widen(stride int32) {
+	n := s.slots()
+	words := make([]uint64, n*int(stride))
+	for i := range n {
+		copy(words[i*int(stride):], s.slot(i))
+	}
+	s.words, s.stride = words, stride
+}
+
+// widenStrs makes room for n string values in every slot.
+func (s *store) widenStrs(n int) {
+	x := s.extras()
+	strs := make([]string, s.slots()*n)
+	for i := range s.slots() {
+		if x.strStride > 0 {
+			copy(strs[i*n:], x.strs[i*x.strStride:(i+1)*x.strStride])
+		}
+	}
+	x.strs, x.strStride = strs, n
+}
+
+// appendFields appends the fields of slot i to dst.
+func (s *store) appendFields(i int, dst []pipeline.Field) []pipeline.Field {
+	sc := s.shapeOf(i).schema
 	n0 := len(dst)
-	dst = slices.Grow(dst, len(s.shape.keys))[:n0+len(s.shape.keys)]
+	dst = slices.Grow(dst, len(sc.keys))[:n0+len(sc.keys)]
 	out := dst[n0:]
+	w := s.slot(i)[1:]
+	var strs []string
+	if sc.strs > 0 {
+		strs = s.extra.strs[i*s.extra.strStride:]
+	}
 	n, str := 0, 0
-	for i, k := range s.shape.keys {
-		f := &out[i]
-		f.Key = k
-		f.Value = pipeline.Value{Kind: s.shape.kinds[i]}
+	for k, key := range sc.keys {
+		f := &out[k]
+		f.Key = key
+		f.Value = pipeline.Value{Kind: sc.kinds[k]}
 		switch f.Value.Kind {
 		case pipeline.Float:
-			f.Value.F = math.Float64frombits(s.nums[n])
+			f.Value.F = math.Float64frombits(w[n])
 			n++
 		case pipeline.Int:
-			f.Value.I = int64(s.nums[n])
+			f.Value.I = int64(w[n])
 			n++
 		case pipeline.Bool:
-			f.Value.B = s.nums[n] != 0
+			f.Value.B = w[n] != 0
 			n++
 		case pipeline.String:
-			f.Value.S = s.strs[str]
+			f.Value.S = strs[str]
 			str++
 		}
 	}
 	return dst
 }
 
-// shapes is a small most-recently-used list of the shapes a window has
-// made, so that points of a few interleaved series share theirs too.
-type shapes [4]*shape
-
-// of returns a shape for p: a recent one if p matches it, else a new one.
-func (r *shapes) of(p *pipeline.Point) *shape {
-	for i, s := range r {
-		if s == nil {
-			break
-		}
-		if s.matches(p) {
-			if i > 0 {
-				copy(r[1:i+1], r[:i])
-				r[0] = s
-			}
-			return s
-		}
-	}
-	s := newShape(p)
-	copy(r[1:], r[:len(r)-1])
-	r[0] = s
-	return s
+// ring is the index of a window's buffer over its store's slots, live
+// points being slots[start:stop] or, wrapped, slots[start:used] followed by
+// slots[:stop]. Time windows and count windows use it differently (see
+// timeRing's and countRing's methods).
+type ring struct {
+	store
+	used, start, stop, size int32
 }
 
-// timeRing is the buffer of a time window. It mirrors the layout of
-// Kapacitor's windowTimeBuffer, because its purge depends on the layout (see
-// purge and the package documentation): slots has the ring's capacity, used
+// segments returns the live slots, oldest first (in arrival order), as
+// slots[a:b] followed by slots[c:d].
+func (r *ring) segments() (a, b, c, d int) {
+	switch {
+	case r.size == 0:
+		return 0, 0, 0, 0
+	case r.start < r.stop:
+		return int(r.start), int(r.stop), 0, 0
+	}
+	return int(r.start), int(r.used), 0, int(r.stop)
+}
+
+// order returns the live slots, oldest first.
+func (r *ring) order() []int {
+	a, b, c, d := r.segments()
+	order := make([]int, 0, b-a+d-c)
+	for i := a; i < b; i++ {
+		order = append(order, i)
+	}
+	for i := c; i < d; i++ {
+		order = append(order, i)
+	}
+	return order
+}
+
+// The buffer of a time window mirrors the layout of Kapacitor's
+// windowTimeBuffer, because its purge depends on the layout (see purge and
+// the package documentation): the store has the ring's capacity, and used
 // is the length of Kapacitor's slice (slots[:used] have been written since
-// the last growth), live points are slots[start:stop] or, wrapped,
-// slots[start:used] followed by slots[:stop].
-type timeRing struct {
-	slots                   []slot
-	used, start, stop, size int
-}
+// the last growth).
 
-// insert appends a point at the end of the ring, growing it to
-// 2*(size+1) slots when it is full.
-func (r *timeRing) insert(p *pipeline.Point, sh *shape) {
-	if r.size == len(r.slots) {
-		r.grow()
+// insertTime appends a point at the end of a time window's ring, growing
+// it to 2*(size+1) slots when it is full.
+func (r *ring) insertTime(p *pipeline.Point, sh *shape) {
+	if int(r.size) == r.slots() {
+		// Move the live points, in order, to the front of a bigger ring.
+		r.store = r.resized(2*(int(r.size)+1), r.order())
+		r.start, r.stop, r.used = 0, r.size, r.size
 	}
-	if r.used == len(r.slots) && r.stop == r.used {
+	if int(r.used) == r.slots() && r.stop == r.used {
 		r.stop = 0 // wrap around
 	}
 	if r.stop == r.used {
 		r.used++
 	}
-	r.slots[r.stop].set(p, sh)
+	r.set(int(r.stop), p, sh)
 	r.size++
 	r.stop++
 }
 
-// grow moves the live points, in order, to the front of a ring of
-// 2*(size+1) slots.
-func (r *timeRing) grow() {
-	slots := make([]slot, 2*(r.size+1))
-	n := 0
-	r.each(func(s *slot) {
-		slots[n] = *s
-		n++
-	})
-	// Hand the spare value arrays on: those of the slots not moved above.
-	spare := n
-	for i := range r.slots {
-		if !r.live(i) && spare < len(slots) {
-			slots[spare].nums = r.slots[i].nums[:0]
-			slots[spare].strs = r.slots[i].strs[:0]
-			spare++
-		}
-	}
-	r.slots = slots
-	r.start, r.stop, r.used = 0, r.size, r.size
-}
-
-// live reports whether slot i holds a buffered point.
-func (r *timeRing) live(i int) bool {
-	a, b, c, d := r.segments()
-	return (i >= a && i < b) || (i >= c && i < d)
-}
-
-// segments returns the live slots, oldest first (in arrival order), as
-// slots[a:b] followed by slots[c:d].
-func (r *timeRing) segments() (a, b, c, d int) {
-	switch {
-	case r.size == 0:
-		return 0, 0, 0, 0
-	case r.start < r.stop:
-		return r.start, r.stop, 0, 0
-	}
-	return r.start, r.used, 0, r.stop
-}
-
-// each calls f for the buffered points, oldest first.
-func (r *timeRing) each(f func(*slot)) {
-	a, b, c, d := r.segments()
-	for i := a; i < b; i++ {
-		f(&r.slots[i])
-	}
-	for i := c; i < d; i++ {
-		f(&r.slots[i])
-	}
-}
-
-// purge drops points from the front of the ring while they are before
-// oldest (inclusive) or at or before it (!inclusive), with Kapacitor's
-// handling of a ring that is wrapped, or looks wrapped (start >= stop):
-// when the last slot of the array is to be kept, it drops from the start
-// to the end of the array, and nothing at all if the start is past the
-// end; when it is to be dropped, all of slots[start:used] are dropped
-// unseen and the front of slots[:stop] is purged.
-func (r *timeRing) purge(oldest int64, inclusive bool) {
-	keep := func(t int64) bool {
+// purge drops points from the front of a time window's ring while they
+// are before oldest (inclusive) or at or before it (!inclusive), with
+// Kapacitor's handling of a ring that is wrapped, or looks wrapped (start
+// >= stop): when the last slot of the array is to be kept, it drops from
+// the start to the end of the array, and nothing at all if the start is
+// past the end; when it is to be dropped, all of slots[start:used] are
+// dropped unseen and the front of slots[:stop] is purged.
+func (r *ring) purge(oldest int64, inclusive bool) {
+	keep := func(i int32) bool {
 		if inclusive {
-			return t >= oldest
+			return r.time(int(i)) >= oldest
 		}
-		return t > oldest
+		return r.time(int(i)) > oldest
 	}
 	if r.used == 0 {
 		return
 	}
 	if r.start < r.stop {
-		for r.start < r.stop && !keep(r.slots[r.start].t) {
+		for r.start < r.stop && !keep(r.start) {
 			r.start++
 		}
 		r.size = r.stop - r.start
 		return
 	}
-	if keep(r.slots[r.used-1].t) {
-		for r.start < r.used && !keep(r.slots[r.start].t) {
+	if keep(r.used - 1) {
+		for r.start < r.used && !keep(r.start) {
 			r.start++
 		}
 		r.size = r.used - r.start + r.stop
 		return
 	}
 	r.start = 0
-	for r.start < r.stop && !keep(r.slots[r.start].t) {
+	for r.start < r.stop && !keep(r.start) {
 		r.start++
 	}
 	r.size = r.stop - r.start
 }
 
-// countRing is the buffer of a count window: the last n points. It grows
-// to n slots as points arrive instead of allocating them up front.
-type countRing struct {
-	slots             []slot
-	start, stop, size int
-}
+// The buffer of a count window holds the last n points, n being its
+// periodCount; used is the number of slots in use so far, which grows to
+// n as points arrive (the store doubles up to n slots) instead of being
+// allocated up front.
 
-// insert adds a point, dropping the oldest if n points are held.
-func (r *countRing) insert(p *pipeline.Point, sh *shape, n int) {
-	if r.stop == len(r.slots) {
-		// Only before the ring is full: then stop == size.
-		r.slots = append(r.slots, slot{})
+// insertCount adds a point to a count window's ring, dropping the oldest
+// if n points are held.
+func (r *ring) insertCount(p *pipeline.Point, sh *shape, n int) {
+	if r.stop == r.used {
+		// Only before the ring is full: then stop == size == used.
+		if int(r.used) == r.slots() {
+			r.store = r.resized(min(max(2*r.slots(), 1), n), r.order())
+		}
+		r.used++
 	}
-	r.slots[r.stop].set(p, sh)
-	r.stop = (r.stop + 1) % n
-	if r.size == n {
-		r.start = (r.start + 1) % n
+	r.set(int(r.stop), p, sh)
+	r.stop = (r.stop + 1) % int32(n)
+	if int(r.size) == n {
+		r.start = (r.start + 1) % int32(n)
 	} else {
 		r.size++
 	}
 }
 
-// segments returns the held slots, oldest first, as slots[a:b] followed by
-// slots[c:d].
-func (r *countRing) segments() (a, b, c, d int) {
-	a, b = r.start, r.start+r.size
-	if b > len(r.slots) {
-		b = len(r.slots)
+// countSegments returns the held slots of a count window, oldest first,
+// as slots[a:b] followed by slots[c:d].
+func (r *ring) countSegments() (a, b, c, d int) {
+	a, b = int(r.start), int(r.start+r.size)
+	if b > int(r.used) {
+		b = int(r.used)
 	}
-	return a, b, 0, r.size - (b - a)
+	return a, b, 0, int(r.size) - (b - a)
 }
 
-// newest returns the most recently inserted point.
-func (r *countRing) newest() *slot {
+// newest returns the slot of the most recently inserted point of a count
+// window.
+func (r *ring) newest() int {
 	j := r.stop - 1
 	if j < 0 {
-		j = len(r.slots) - 1
+		j = r.used - 1
 	}
-	return &r.slots[j]
+	return int(j)
 }

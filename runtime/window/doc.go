@@ -70,7 +70,11 @@
 // (append included): each emit hands out fresh copies.
 //
 // The window keeps its own compact copy of each point (the caller reuses
-// its point): the time, a shared immutable record of the tag set and field
-// keys (shared by consecutive points of one series), and the field values.
-// Steady-state Push allocates nothing.
+// its point): the time and the numeric field values as words in one array
+// per window, string values in another (only if there are any), and a
+// shared immutable record of the tag set (shared by the points of one
+// series) and of the field keys and kinds (shared by the whole node). A
+// tumbling minute of 10 s points with three fields takes about 55 bytes a
+// buffered point, the window's own memory included (go test -bench Memory
+// ./bench). Steady-state Push allocates nothing.
 package window

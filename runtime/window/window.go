@@ -21,6 +21,7 @@ type Node struct {
 	cfg       Config
 	windows   pipeline.PerGroup[Window]
 	ungrouped *Window // the window of points without a group
+	schemas   schemas
 
 	batch  pipeline.Batch
 	points []pipeline.Point
@@ -78,29 +79,34 @@ func (n *Node) Cardinality() int {
 	return c
 }
 
+// Buffered is the number of points the node's windows hold.
+func (n *Node) Buffered() int {
+	b := 0
+	n.windows.Each(func(w *Window) { b += w.Buffered() })
+	if n.ungrouped != nil {
+		b += n.ungrouped.Buffered()
+	}
+	return b
+}
+
 // Window is the window of one group. Its zero value is not usable: make
 // windows with Node.New or Node.Init.
+//
+// It is kept small: a node has one per group, and its memory per buffered
+// point is the point's time and values (see store) plus the window's share.
 type Window struct {
-	node    *Node
-	started bool
-	name    string // the name of the group's first point: the batch name
-	group   *pipeline.Group
+	node  *Node
+	name  string // the name of the group's first point: the batch name
+	group *pipeline.Group
 	// nextEmit is the next emit time of a time window (Unix nanoseconds),
-	// or the point count at which a count window emits next.
+	// or the number of points until a count window emits next.
 	nextEmit int64
-	count    int64 // points seen by a count window
-	shapes   shapes
-	tr       timeRing
-	cr       countRing
+	buf      ring
+	started  bool
 }
 
 // Buffered is the number of points the window holds.
-func (w *Window) Buffered() int {
-	if w.node.cfg.byTime() {
-		return w.tr.size
-	}
-	return w.cr.size
-}
+func (w *Window) Buffered() int { return int(w.buf.size) }
 
 // start sets the window up on the group's first point.
 func (w *Window) start(p *pipeline.Point) {
@@ -142,24 +148,24 @@ func (w *Window) Push(p *pipeline.Point, emit func(*pipeline.Batch)) {
 	if !w.started {
 		w.start(p)
 	}
-	sh := w.shapes.of(p)
+	sh := w.buf.shapeFor(p, &w.node.schemas)
 	c := &w.node.cfg
 	if !c.byTime() {
-		w.cr.insert(p, sh, int(c.PeriodCount))
-		w.count++
-		if w.count == w.nextEmit {
-			w.nextEmit += c.EveryCount
-			a, b, x, y := w.cr.segments()
-			w.send(w.build(w.cr.newest().t, w.cr.slots, a, b, x, y), emit)
+		w.buf.insertCount(p, sh, int(c.PeriodCount))
+		w.nextEmit--
+		if w.nextEmit == 0 {
+			w.nextEmit = c.EveryCount
+			a, b, x, y := w.buf.countSegments()
+			w.send(w.build(w.buf.time(w.buf.newest()), a, b, x, y), emit)
 		}
 		return
 	}
 	if c.Every == 0 {
 		// Right-closed window (t-period, t], emitted on every point from
 		// the emit time on.
-		w.tr.insert(p, sh)
+		w.buf.insertTime(p, sh)
 		if p.Time >= w.nextEmit {
-			w.tr.purge(p.Time-int64(c.Period), false)
+			w.buf.purge(p.Time-int64(c.Period), false)
 			w.nextEmit = p.Time
 			w.send(w.buildTime(p.Time), emit)
 		}
@@ -169,11 +175,11 @@ func (w *Window) Push(p *pipeline.Point, emit func(*pipeline.Batch)) {
 	// it, since more points may come at the same time.
 	var b *pipeline.Batch
 	if p.Time >= w.nextEmit {
-		w.tr.purge(w.nextEmit-int64(c.Period), true)
+		w.buf.purge(w.nextEmit-int64(c.Period), true)
 		b = w.buildTime(w.nextEmit)
 		w.nextEmit = w.next(p.Time)
 	}
-	w.tr.insert(p, sh)
+	w.buf.insertTime(p, sh)
 	if b != nil {
 		w.send(b, emit)
 	}
@@ -190,11 +196,11 @@ func (w *Window) Barrier(t int64, emit func(*pipeline.Batch)) {
 	}
 	var b *pipeline.Batch
 	if c.Every == 0 {
-		w.tr.purge(t-int64(c.Period), false)
+		w.buf.purge(t-int64(c.Period), false)
 		b = w.buildTime(t)
 		w.nextEmit = t
 	} else {
-		w.tr.purge(w.nextEmit-int64(c.Period), true)
+		w.buf.purge(w.nextEmit-int64(c.Period), true)
 		b = w.buildTime(w.nextEmit)
 		w.nextEmit = w.next(t)
 	}
@@ -213,8 +219,8 @@ func (w *Window) next(t int64) int64 {
 }
 
 func (w *Window) buildTime(tmax int64) *pipeline.Batch {
-	a, b, x, y := w.tr.segments()
-	return w.build(tmax, w.tr.slots, a, b, x, y)
+	a, b, x, y := w.buf.segments()
+	return w.build(tmax, a, b, x, y)
 }
 
 // send lends the node's scratch to emit.
@@ -229,10 +235,11 @@ func (w *Window) send(b *pipeline.Batch, emit func(*pipeline.Batch)) {
 	emit(b)
 }
 
-// build copies slots[a:b] and slots[x:y] into a batch with time tmax. The
-// batch lives in the node's scratch unless that is lent out (an emit that
-// leads back to this node), in which case it is freshly allocated.
-func (w *Window) build(tmax int64, slots []slot, a, b, x, y int) *pipeline.Batch {
+// build copies the points of slots [a, b) and [x, y) into a batch with
+// time tmax. The batch lives in the node's scratch unless that is lent out
+// (an emit that leads back to this node), in which case it is freshly
+// allocated.
+func (w *Window) build(tmax int64, a, b, x, y int) *pipeline.Batch {
 	n := w.node
 	var gtags []pipeline.Tag
 	if w.group != nil {
@@ -240,13 +247,12 @@ func (w *Window) build(tmax int64, slots []slot, a, b, x, y int) *pipeline.Batch
 	}
 	npts := b - a + y - x
 	ntags, nfields := len(gtags), 0
-	for _, s := range slots[a:b] {
-		ntags += len(s.shape.tags)
-		nfields += len(s.shape.keys)
-	}
-	for _, s := range slots[x:y] {
-		ntags += len(s.shape.tags)
-		nfields += len(s.shape.keys)
+	for _, r := range [2][2]int{{a, b}, {x, y}} {
+		for i := r[0]; i < r[1]; i++ {
+			sh := w.buf.shapeOf(i)
+			ntags += len(sh.tags)
+			nfields += len(sh.schema.keys)
+		}
 	}
 
 	var pts []pipeline.Point
@@ -271,24 +277,24 @@ func (w *Window) build(tmax int64, slots []slot, a, b, x, y int) *pipeline.Batch
 		tags = append(tags, gtags...)
 		btags = tags[:len(tags):len(tags)]
 	}
-	add := func(s *slot) {
+	add := func(i int) {
 		t0 := len(tags)
-		tags = append(tags, s.shape.tags...)
+		tags = append(tags, w.buf.shapeOf(i).tags...)
 		f0 := len(fields)
-		fields = s.appendFields(fields)
+		fields = w.buf.appendFields(i, fields)
 		pts = append(pts, pipeline.Point{
 			Name:   w.name,
-			Time:   s.t,
+			Time:   w.buf.time(i),
 			Tags:   tags[t0:len(tags):len(tags)],
 			Fields: fields[f0:len(fields):len(fields)],
 			Group:  w.group,
 		})
 	}
 	for i := a; i < b; i++ {
-		add(&slots[i])
+		add(i)
 	}
 	for i := x; i < y; i++ {
-		add(&slots[i])
+		add(i)
 	}
 	if len(pts) == 0 {
 		pts = nil

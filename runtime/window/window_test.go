@@ -477,3 +477,84 @@ func TestTruncate(t *testing.T) {
 		t.Errorf("truncate(7, 0) = %d", got)
 	}
 }
+
+// TestMixedShapes interleaves points of several shapes in one group: tag
+// sets, and fields of every kind, more of them than the first point had.
+// Every emitted point must be the one pushed at its time, and once the
+// shapes are known, pushing allocates nothing.
+func TestMixedShapes(t *testing.T) {
+	shapes := []struct {
+		tags   []pipeline.Tag
+		fields func(i int64) []pipeline.Field
+	}{
+		{[]pipeline.Tag{{Key: "cpu", Value: "cpu0"}}, func(i int64) []pipeline.Field {
+			return []pipeline.Field{{Key: "f", Value: pipeline.FloatValue(float64(i) / 2)}}
+		}},
+		{[]pipeline.Tag{{Key: "cpu", Value: "cpu1"}}, func(i int64) []pipeline.Field {
+			return []pipeline.Field{
+				{Key: "b", Value: pipeline.BoolValue(i%3 == 0)},
+				{Key: "f", Value: pipeline.FloatValue(-float64(i))},
+				{Key: "i", Value: pipeline.IntValue(i)},
+				{Key: "s", Value: pipeline.StringValue(fmt.Sprint("s", i))},
+			}
+		}},
+		{nil, func(i int64) []pipeline.Field {
+			return []pipeline.Field{
+				{Key: "s", Value: pipeline.StringValue(fmt.Sprint("a", i))},
+				{Key: "t", Value: pipeline.StringValue(fmt.Sprint("b", i))},
+			}
+		}},
+	}
+	groups := pipeline.NewGroups()
+	group := groups.By(&pipeline.Point{}, nil, false)
+	for _, cfg := range []Config{
+		{Period: s(5)},
+		{Period: s(7), Every: s(3)},
+		{PeriodCount: 5, EveryCount: 2},
+	} {
+		n, _ := NewNode(cfg)
+		pushed := map[int64]pipeline.Point{}
+		batches := 0
+		emit := func(b *pipeline.Batch) {
+			batches++
+			for _, q := range b.Points {
+				want := pushed[q.Time]
+				want.Name, want.Group = "m", group
+				if len(q.Tags) == 0 {
+					q.Tags = nil // an empty tag set: nil or not
+				}
+				if !reflect.DeepEqual(q, want) {
+					t.Fatalf("%+v: got %+v, want %+v", cfg, q, want)
+				}
+			}
+		}
+		p := &pipeline.Point{Name: "m", Group: group}
+		i := int64(1) // no point is all zeros
+		push := func() {
+			sh := shapes[(i-1)%int64(len(shapes))] // each wider than the one before
+			p.Time = i * sec
+			p.Tags = append(p.Tags[:0], sh.tags...)
+			p.Fields = append(p.Fields[:0], sh.fields(i)...)
+			pushed[p.Time] = p.Clone()
+			n.Push(p, emit)
+			i++
+		}
+		for range 60 {
+			push()
+		}
+		if batches == 0 {
+			t.Fatalf("%+v: no batches", cfg)
+		}
+		fields := []pipeline.Field{{Key: "f", Value: pipeline.FloatValue(1)}}
+		allocs := testing.AllocsPerRun(100, func() {
+			p.Time = i * sec
+			p.Tags = append(p.Tags[:0], shapes[0].tags...)
+			p.Fields = append(p.Fields[:0], fields...)
+			n.Push(p, func(*pipeline.Batch) {})
+			i++
+		})
+		if allocs != 0 {
+			t.Errorf("%+v: %v allocations per point of a known shape", cfg, allocs)
+		}
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
 )
@@ -61,7 +62,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(2), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered"), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(2), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent"), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "alert3", "alert2"}, t.stats)
 	var err error
@@ -73,21 +74,34 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
+	alert2Globals, alert2StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "alert_state_changes_only",
+		Topic:    "kapacitor:alert_state_changes_only:alert2",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert2: %w", err)
+	}
 	t.alert2Node, err = alert.NewNode(alert.Config{
 		History:          alert.DefaultHistory,
 		StateChangesOnly: true,
 		Tests:            alert.Levels(alert.Critical, alert.Warning),
-	}, alert2Templates, "kapacitor:alert_state_changes_only:alert2", alert2Handler0)
+	}, alert2Templates, "kapacitor:alert_state_changes_only:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
+	}
+	if alert2StateChangesOnly {
+		t.alert2Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert2Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
 	t.alert2Tester.t = t
-	t.alert2Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(3, err)
-	}
+	t.alert2Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[3].Counter, []string{"log0"}),
+		Log:     env.Log,
+		Names:   []string{"log0"},
+		Node:    "alert2",
+	})
 	alert3Templates, err := alert.NewTemplates("alert_state_changes_only", alert.ServerInfo{Hostname: env.Hostname}, "changes-1m/{{ index .Tags \"host\" }}", alert.DefaultMessage, alert.DefaultDetails)
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
@@ -96,22 +110,35 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
+	alert3Globals, alert3StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "alert_state_changes_only",
+		Topic:    "kapacitor:alert_state_changes_only:alert3",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert3: %w", err)
+	}
 	t.alert3Node, err = alert.NewNode(alert.Config{
 		History:                  alert.DefaultHistory,
 		StateChangesOnly:         true,
 		StateChangesOnlyDuration: time.Minute,
 		Tests:                    alert.Levels(alert.Critical, alert.Warning),
-	}, alert3Templates, "kapacitor:alert_state_changes_only:alert3", alert3Handler0)
+	}, alert3Templates, "kapacitor:alert_state_changes_only:alert3", append([]alert.Handler{alert3Handler0}, alert3Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
+	}
+	if alert3StateChangesOnly {
+		t.alert3Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert3Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
 	t.alert3Tester.t = t
-	t.alert3Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(2, err)
-	}
+	t.alert3Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[2].Counter, []string{"log0"}),
+		Log:     env.Log,
+		Names:   []string{"log0"},
+		Node:    "alert3",
+	})
 	return t, nil
 }
 

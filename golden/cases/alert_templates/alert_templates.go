@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
 )
@@ -60,7 +61,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "groupby2", "alert3"}, t.stats)
 	var err error
@@ -72,20 +73,33 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
+	alert3Globals, alert3StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "alert_templates",
+		Topic:    "kapacitor:alert_templates:alert3",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert3: %w", err)
+	}
 	t.alert3Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical, alert.Warning),
-	}, alert3Templates, "kapacitor:alert_templates:alert3", alert3Handler0)
+	}, alert3Templates, "kapacitor:alert_templates:alert3", append([]alert.Handler{alert3Handler0}, alert3Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
+	}
+	if alert3StateChangesOnly {
+		t.alert3Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert3Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
 	t.alert3Tester.t = t
-	t.alert3Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(3, err)
-	}
+	t.alert3Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[3].Counter, []string{"log0"}),
+		Log:     env.Log,
+		Names:   []string{"log0"},
+		Node:    "alert3",
+	})
 	return t, nil
 }
 

@@ -3,11 +3,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
 	window "github.com/tickc/tickc/runtime/window"
@@ -82,7 +84,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent", "post0_dropped", "post0_failed", "post0_sent")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "eval2", "groupby3", "window4", "percentile5", "eval6", "alert7"}, t.stats)
 	var err error
@@ -106,20 +108,34 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert7: %w", err)
 	}
+	alert7Globals, alert7StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		Sections: []string{"httppost"},
+		TaskName: "cpu_alert_percentile",
+		Topic:    "kapacitor:cpu_alert_percentile:alert7",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert7: %w", err)
+	}
 	t.alert7Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical, alert.Warning),
-	}, alert7Templates, "kapacitor:cpu_alert_percentile:alert7", alert7Handler0, alert7Handler1)
+	}, alert7Templates, "kapacitor:cpu_alert_percentile:alert7", append([]alert.Handler{alert7Handler0, alert7Handler1}, alert7Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert7: %w", err)
+	}
+	if alert7StateChangesOnly {
+		t.alert7Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert7Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert7: %w", err)
 	}
 	t.alert7Tester.t = t
-	t.alert7Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(7, err)
-	}
+	t.alert7Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[7].Counter, []string{"log0", "post0"}),
+		Log:     env.Log,
+		Names:   []string{"log0", "post0"},
+		Node:    "alert7",
+	})
 	return t, nil
 }
 
@@ -264,6 +280,10 @@ func (t *task) eval6(p *pipeline.Point) {
 	r_sigma, err := t.eval6Expr0(p, g)
 	if err != nil {
 		t.errs.Report(6, err)
+		return
+	}
+	if _, ok := p.Field("percentile"); !ok {
+		t.errs.Report(6, errors.New("cannot keep field \"percentile\", field does not exist"))
 		return
 	}
 	p.Fields = pipeline.KeepFields(p.Fields, []string{"percentile", "sigma"})

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
 	"github.com/tickc/tickc/stdlib"
@@ -58,7 +59,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "alert2"}, t.stats)
 	var err error
@@ -70,20 +71,33 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
+	alert2Globals, alert2StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "cpu_alert_sigma",
+		Topic:    "kapacitor:cpu_alert_sigma:alert2",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert2: %w", err)
+	}
 	t.alert2Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical),
-	}, alert2Templates, "kapacitor:cpu_alert_sigma:alert2", alert2Handler0)
+	}, alert2Templates, "kapacitor:cpu_alert_sigma:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
+	}
+	if alert2StateChangesOnly {
+		t.alert2Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert2Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
 	t.alert2Tester.t = t
-	t.alert2Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(2, err)
-	}
+	t.alert2Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[2].Counter, []string{"log0"}),
+		Log:     env.Log,
+		Names:   []string{"log0"},
+		Node:    "alert2",
+	})
 	return t, nil
 }
 

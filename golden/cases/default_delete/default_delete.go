@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	httpout "github.com/tickc/tickc/runtime/httpout"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
@@ -72,7 +73,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "fields_defaulted", "tags_defaulted"), pipeline.NewNodeStats(1, "fields_deleted", "tags_deleted"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "fields_defaulted", "tags_defaulted"), pipeline.NewNodeStats(1, "fields_deleted", "tags_deleted"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "default2", "delete3", "groupby4", "http_out5", "alert6"}, t.stats)
 	var err error
@@ -84,20 +85,33 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert6: %w", err)
 	}
+	alert6Globals, alert6StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "default_delete",
+		Topic:    "kapacitor:default_delete:alert6",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert6: %w", err)
+	}
 	t.alert6Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Info),
-	}, alert6Templates, "kapacitor:default_delete:alert6", alert6Handler0)
+	}, alert6Templates, "kapacitor:default_delete:alert6", append([]alert.Handler{alert6Handler0}, alert6Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert6: %w", err)
+	}
+	if alert6StateChangesOnly {
+		t.alert6Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert6Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert6: %w", err)
 	}
 	t.alert6Tester.t = t
-	t.alert6Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(6, err)
-	}
+	t.alert6Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[6].Counter, []string{"log0"}),
+		Log:     env.Log,
+		Names:   []string{"log0"},
+		Node:    "alert6",
+	})
 	return t, nil
 }
 
@@ -159,6 +173,7 @@ func (t *task) default2(p *pipeline.Point) {
 	if v, _ := p.Tag("service"); v == "" {
 		p.SetTag("service", "unknown")
 		t.stats[2].Counter("tags_defaulted").Add(1)
+		p.Group = t.groups.Like(p, p.Group)
 	}
 	t.stats[2].Out[0].Add(1)
 	t.delete3(p)
@@ -173,6 +188,7 @@ func (t *task) delete3(p *pipeline.Point) {
 	if p.DeleteTag("cpu") {
 		t.stats[3].Counter("tags_deleted").Add(1)
 	}
+	p.Group = t.groups.Without(p.Group, p, []string{"cpu"})
 	t.stats[3].Out[0].Add(1)
 	t.groupby4(p)
 }

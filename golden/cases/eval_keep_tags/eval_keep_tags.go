@@ -3,11 +3,13 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	httpout "github.com/tickc/tickc/runtime/httpout"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
@@ -70,7 +72,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "eval2", "groupby3", "http_out4", "alert5"}, t.stats)
 	var err error
@@ -82,20 +84,33 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
+	alert5Globals, alert5StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "eval_keep_tags",
+		Topic:    "kapacitor:eval_keep_tags:alert5",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert5: %w", err)
+	}
 	t.alert5Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Info),
-	}, alert5Templates, "kapacitor:eval_keep_tags:alert5", alert5Handler0)
+	}, alert5Templates, "kapacitor:eval_keep_tags:alert5", append([]alert.Handler{alert5Handler0}, alert5Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
+	}
+	if alert5StateChangesOnly {
+		t.alert5Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert5Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
 	t.alert5Tester.t = t
-	t.alert5Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(5, err)
-	}
+	t.alert5Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[5].Counter, []string{"log0"}),
+		Log:     env.Log,
+		Names:   []string{"log0"},
+		Node:    "alert5",
+	})
 	return t, nil
 }
 
@@ -161,10 +176,15 @@ func (t *task) eval2(p *pipeline.Point) {
 		t.errs.Report(2, err)
 		return
 	}
+	if _, ok := p.Field("usage_idle"); !ok {
+		t.errs.Report(2, errors.New("cannot keep field \"usage_idle\", field does not exist"))
+		return
+	}
 	p.Fields = pipeline.KeepFields(p.Fields, []string{"used", "idle_int", "usage_idle"})
 	p.SetField("used", r_used)
 	p.SetTag("state", r_state)
 	p.SetField("idle_int", pipeline.IntValue(r_idle_int))
+	p.Group = t.groups.Like(p, p.Group)
 	t.stats[2].Out[0].Add(1)
 	t.groupby3(p)
 }

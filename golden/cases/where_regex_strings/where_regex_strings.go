@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
 	"github.com/tickc/tickc/stdlib"
@@ -71,7 +72,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "where2", "eval3", "alert4"}, t.stats)
 	var err error
@@ -83,20 +84,33 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert4: %w", err)
 	}
+	alert4Globals, alert4StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "where_regex_strings",
+		Topic:    "kapacitor:where_regex_strings:alert4",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert4: %w", err)
+	}
 	t.alert4Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Info),
-	}, alert4Templates, "kapacitor:where_regex_strings:alert4", alert4Handler0)
+	}, alert4Templates, "kapacitor:where_regex_strings:alert4", append([]alert.Handler{alert4Handler0}, alert4Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert4: %w", err)
+	}
+	if alert4StateChangesOnly {
+		t.alert4Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert4Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert4: %w", err)
 	}
 	t.alert4Tester.t = t
-	t.alert4Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(4, err)
-	}
+	t.alert4Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[4].Counter, []string{"log0"}),
+		Log:     env.Log,
+		Names:   []string{"log0"},
+		Node:    "alert4",
+	})
 	return t, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	httpout "github.com/tickc/tickc/runtime/httpout"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
@@ -95,7 +96,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(4), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(4), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "window2", "percentile10", "http_out11", "max8", "http_out9", "count6", "http_out7", "mean3", "http_out4", "alert5"}, t.stats)
 	var err error
@@ -115,20 +116,33 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
+	alert5Globals, alert5StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "window_aggregates",
+		Topic:    "kapacitor:window_aggregates:alert5",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert5: %w", err)
+	}
 	t.alert5Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Info),
-	}, alert5Templates, "kapacitor:window_aggregates:alert5", alert5Handler0)
+	}, alert5Templates, "kapacitor:window_aggregates:alert5", append([]alert.Handler{alert5Handler0}, alert5Globals...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
+	}
+	if alert5StateChangesOnly {
+		t.alert5Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert5Node.Persist(env.State); err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
 	t.alert5Tester.t = t
-	t.alert5Node.HandlerError = func(_ alert.Handler, err error) {
-		t.errs.Report(11, err)
-	}
+	t.alert5Node.Start(alert.Delivery{
+		Counter: handlers.GlobalCounters(t.stats[11].Counter, []string{"log0"}),
+		Log:     env.Log,
+		Names:   []string{"log0"},
+		Node:    "alert5",
+	})
 	return t, nil
 }
 

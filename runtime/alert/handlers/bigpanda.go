@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"text/template"
 
 	"github.com/tickc/tickc/runtime/alert"
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -15,10 +16,16 @@ import (
 // DefaultBigPandaURL is Kapacitor's default [bigpanda] url.
 const DefaultBigPandaURL = "https://api.bigpanda.io/data/v2/alerts"
 
-// BigPandaOptions are the .bigPanda() properties tickc supports.
+// BigPandaOptions are the .bigPanda() properties. Host and the string
+// values of Attributes are templates over the event (Kapacitor's alert
+// template data: {{ .Tags.host }}, {{ .Fields.value }}); other values are
+// sent as they are.
 type BigPandaOptions struct {
-	AppKey   string
-	TaskName string
+	AppKey                             string
+	PrimaryProperty, SecondaryProperty string
+	Host                               string
+	Attributes                         map[string]any
+	TaskName                           string
 }
 
 // BigPanda posts alerts to BigPanda's alerts API, as Kapacitor's bigpanda
@@ -29,6 +36,10 @@ type BigPanda struct {
 	Token    string
 	TaskName string
 	Client   *http.Client
+
+	primary, secondary string
+	host               *template.Template
+	attributes         map[string]any // string values as *template.Template
 }
 
 // NewBigPanda returns a .bigPanda() handler: the [bigpanda] url (default
@@ -50,6 +61,27 @@ func NewBigPanda(cfg pipeline.Config, opts BigPandaOptions) (*BigPanda, error) {
 	if h.AppKey == "" {
 		return nil, s.missing(name, "app-key", "appKey")
 	}
+	h.primary, h.secondary = opts.PrimaryProperty, opts.SecondaryProperty
+	if opts.Host != "" {
+		t, err := parse(name, "host", opts.Host)
+		if err != nil {
+			return nil, err
+		}
+		h.host = t
+	}
+	for k, v := range opts.Attributes {
+		if text, ok := v.(string); ok {
+			t, err := parse(name, "attribute "+k, text)
+			if err != nil {
+				return nil, err
+			}
+			v = t
+		}
+		if h.attributes == nil {
+			h.attributes = map[string]any{}
+		}
+		h.attributes[k] = v
+	}
 	if h.Token == "" {
 		return nil, s.missing(name, "token", "")
 	}
@@ -65,9 +97,11 @@ func NewBigPanda(cfg pipeline.Config, opts BigPandaOptions) (*BigPanda, error) {
 }
 
 // Handle posts {"app_key","check","description","details","status",
-// "task","timestamp", tags...} with "Authorization: Bearer <token>":
-// status ok (OK, INFO), warning or critical; check is the alert ID;
-// details are left out when they are the default JSON event.
+// "task","timestamp","primary_property","secondary_property", tags...,
+// "host", attributes...} with "Authorization: Bearer <token>": status ok
+// (OK, INFO), warning or critical; check is the alert ID; details are left
+// out when they are the default JSON event; the rendered .host() and
+// .attribute() values take the place of tags of the same name.
 func (h *BigPanda) Handle(d *alert.Data) error {
 	status := "critical"
 	switch d.Level {
@@ -92,8 +126,34 @@ func (h *BigPanda) Handle(d *alert.Data) error {
 	m["timestamp"] = d.Time.Unix()
 	m["status"] = status
 	m["app_key"] = h.AppKey
+	if h.primary != "" {
+		m["primary_property"] = h.primary
+	}
+	if h.secondary != "" {
+		m["secondary_property"] = h.secondary
+	}
 	for k, v := range d.TagMap() {
 		m[k] = v
+	}
+	if h.host != nil || h.attributes != nil {
+		data := newTemplateData(d, h.TaskName)
+		if h.host != nil {
+			v, err := execute(h.host, data)
+			if err != nil {
+				return fmt.Errorf("bigPanda handler: host: %w", err)
+			}
+			m["host"] = v
+		}
+		for k, v := range h.attributes {
+			if t, ok := v.(*template.Template); ok {
+				s, err := execute(t, data)
+				if err != nil {
+					return fmt.Errorf("bigPanda handler: attribute %s: %w", k, err)
+				}
+				v = s
+			}
+			m[k] = v
+		}
 	}
 	body, err := encode(m)
 	if err != nil {

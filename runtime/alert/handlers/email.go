@@ -9,9 +9,11 @@ import (
 	"net"
 	"net/mail"
 	"net/smtp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"text/template"
 	"time"
 
 	"github.com/tickc/tickc/runtime/alert"
@@ -25,9 +27,13 @@ const (
 	DefaultSMTPIdleTimeout = 30 * time.Second
 )
 
-// EmailOptions are the .email() recipients: its arguments and .to().
+// EmailOptions are the .email() recipients: its arguments and .to(), and
+// .toTemplates(), templates over the event (Kapacitor's alert template
+// data) rendering more recipients, several separated by commas.
 type EmailOptions struct {
-	To []string
+	To          []string
+	ToTemplates []string
+	TaskName    string
 }
 
 // Email sends the alert by mail, as Kapacitor's smtp service does: the
@@ -41,6 +47,9 @@ type Email struct {
 	IdleTimeout        time.Duration
 	From               string
 	To                 []string
+	// toTemplates render more recipients for each event.
+	toTemplates []*template.Template
+	taskName    string
 
 	mu       sync.Mutex
 	client   *smtp.Client
@@ -90,31 +99,62 @@ func NewEmail(cfg pipeline.Config, opts EmailOptions) (*Email, error) {
 	if len(opts.To) > 0 {
 		h.To = opts.To
 	}
+	for i, text := range opts.ToTemplates {
+		t, err := parse(name, fmt.Sprintf("toTemplates[%d]", i), text)
+		if err != nil {
+			return nil, err
+		}
+		h.toTemplates = append(h.toTemplates, t)
+	}
+	h.taskName = opts.TaskName
 	if h.From == "" {
 		return nil, s.missing(name, "from", "")
 	}
 	if _, err := mail.ParseAddress(h.From); err != nil {
 		return nil, fmt.Errorf("%s handler: [smtp] from: %w", name, err)
 	}
-	if len(h.To) == 0 {
+	if len(h.To) == 0 && len(h.toTemplates) == 0 {
 		return nil, fmt.Errorf("%s handler: no recipients: set to in the [smtp] section of the configuration (--config) or give them to .email() in the script", name)
 	}
 	return h, nil
 }
 
-// Message returns the mail of an event: Mime-Version, Date, From, To,
-// Subject (the message), then the details as quoted-printable text/html.
-func (h *Email) Message(d *alert.Data, now time.Time) []byte {
+// Recipients returns the addresses of an event: To, then what the
+// .toTemplates() render, each split at commas, blanks dropped.
+func (h *Email) Recipients(d *alert.Data) ([]string, error) {
+	if len(h.toTemplates) == 0 {
+		return h.To, nil
+	}
+	to := slices.Clone(h.To)
+	data := newTemplateData(d, h.taskName)
+	for _, t := range h.toTemplates {
+		out, err := execute(t, data)
+		if err != nil {
+			return nil, fmt.Errorf("email handler: %s: %w", t.Name(), err)
+		}
+		for _, addr := range strings.Split(out, ",") {
+			if addr = strings.TrimSpace(addr); addr != "" {
+				to = append(to, addr)
+			}
+		}
+	}
+	return to, nil
+}
+
+// Message returns the mail of an event to the recipients to: Mime-Version,
+// Date, From, To, Subject (the message), then the details as
+// quoted-printable text/html.
+func (h *Email) Message(d *alert.Data, to []string, now time.Time) []byte {
 	var b bytes.Buffer
 	header := func(k, v string) { b.WriteString(k + ": " + v + "\r\n") }
 	header("Mime-Version", "1.0")
 	header("Date", now.Format(time.RFC1123Z))
 	header("From", mime.QEncoding.Encode("UTF-8", h.From))
-	to := make([]string, len(h.To))
-	for i, t := range h.To {
-		to[i] = mime.QEncoding.Encode("UTF-8", t)
+	enc := make([]string, len(to))
+	for i, t := range to {
+		enc[i] = mime.QEncoding.Encode("UTF-8", t)
 	}
-	header("To", strings.Join(to, ", "))
+	header("To", strings.Join(enc, ", "))
 	header("Subject", mime.QEncoding.Encode("UTF-8", d.Message))
 	header("Content-Type", "text/html; charset=UTF-8")
 	header("Content-Transfer-Encoding", "quoted-printable")
@@ -162,6 +202,13 @@ func (h *Email) dial() (*smtp.Client, error) {
 
 // Handle mails the event to the recipients from the sender.
 func (h *Email) Handle(d *alert.Data) error {
+	to, err := h.Recipients(d)
+	if err != nil {
+		return err
+	}
+	if len(to) == 0 {
+		return fmt.Errorf("email handler: no recipients for %s: the .toTemplates() rendered none", d.ID)
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	now := time.Now()
@@ -176,7 +223,7 @@ func (h *Email) Handle(d *alert.Data) error {
 		}
 		h.client = c
 	}
-	if err := h.send(d, now); err != nil {
+	if err := h.send(d, to, now); err != nil {
 		h.client.Close()
 		h.client = nil
 		return fmt.Errorf("email handler: %w", err)
@@ -185,12 +232,12 @@ func (h *Email) Handle(d *alert.Data) error {
 	return nil
 }
 
-func (h *Email) send(d *alert.Data, now time.Time) error {
+func (h *Email) send(d *alert.Data, to []string, now time.Time) error {
 	from, _ := mail.ParseAddress(h.From)
 	if err := h.client.Mail(from.Address); err != nil {
 		return err
 	}
-	for _, t := range h.To {
+	for _, t := range to {
 		addr := t
 		if a, err := mail.ParseAddress(t); err == nil {
 			addr = a.Address
@@ -203,7 +250,7 @@ func (h *Email) send(d *alert.Data, now time.Time) error {
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(h.Message(d, now)); err != nil {
+	if _, err := w.Write(h.Message(d, to, now)); err != nil {
 		w.Close()
 		return err
 	}

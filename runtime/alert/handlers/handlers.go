@@ -134,8 +134,8 @@ type request struct {
 	ok []int
 }
 
-// do sends the request and checks the answer's status; the body of a
-// failed answer is part of the error.
+// do sends the request and checks the answer's status: another status
+// is an *alert.StatusError, with the start of the answer's body.
 func do(client *http.Client, name string, r request) error {
 	method := r.method
 	if method == "" {
@@ -160,7 +160,8 @@ func do(client *http.Client, name string, r request) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("%s handler: %s answered %s: %s", name, redact(r.url), resp.Status, strings.TrimSpace(string(body)))
+	return fmt.Errorf("%s handler: %w", name, &alert.StatusError{URL: redact(r.url), Status: resp.Status,
+		Code: resp.StatusCode, Body: strings.TrimSpace(string(body))})
 }
 
 // redact hides the path of a URL in errors: webhook URLs carry secrets.

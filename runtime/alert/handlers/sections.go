@@ -12,13 +12,14 @@ func DefaultSection(name string) (text string, ok bool) {
 		return "", false
 	}
 	header := "[" + name + "]"
-	if name == "slack" || name == "discord" || name == "mqtt" || name == "kafka" { // one entry per workspace, as in kapacitor.conf
+	switch name { // one entry per workspace or cluster, as in kapacitor.conf
+	case "slack", "discord", "mqtt", "kafka", "kubernetes", "swarm", "ec2":
 		header = "[[" + name + "]]"
 	}
 	text = header + "\n  enabled = false\n"
 	for _, kv := range keys {
 		v := strconv.Quote(kv[1])
-		if kv[1] == "[]" { // a list, such as [[kafka]] brokers
+		if kv[1] == "[]" || kv[1] == "false" { // a list, such as [[kafka]] brokers, or a bool
 			v = kv[1]
 		}
 		text += "  " + kv[0] + " = " + v + "\n"
@@ -57,4 +58,12 @@ var sectionKeys = map[string][][2]string{
 	"smtp": {{"host", DefaultSMTPHost}, {"port", "25"}, {"username", ""}, {"password", ""},
 		{"from", ""}, {"idle-timeout", DefaultSMTPIdleTimeout.String()}},
 	"snmptrap": {{"addr", DefaultSNMPTrapAddr}, {"community", DefaultSNMPTrapCommunity}, {"retries", "1"}},
+	// The topic handler files of .topic() (runtime/alert/topichandlers):
+	// <dir>/handlers/*.yaml, *.yml and *.json.
+	"load": {{"dir", "/etc/kapacitor/load"}},
+	// The clusters of the autoscale nodes (runtime/autoscale), by id.
+	"kubernetes": {{"id", ""}, {"in-cluster", "false"}, {"api-servers", "[]"}, {"token", ""}, {"ca-path", ""}},
+	"swarm": {{"id", ""}, {"servers", "[]"}, {"ssl-ca", ""}, {"ssl-cert", ""}, {"ssl-key", ""},
+		{"insecure-skip-verify", "false"}},
+	"ec2": {{"id", ""}, {"region", ""}, {"access-key", ""}, {"secret-key", ""}},
 }

@@ -1,0 +1,273 @@
+package server
+
+import (
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/tickc/tickc/runtime/alert"
+	"github.com/tickc/tickc/runtime/lineprotocol"
+	"github.com/tickc/tickc/runtime/pipeline"
+)
+
+// QueueLength is how many writes a task of a Router may have waiting. A
+// task that falls further behind makes writes wait for it (see Router).
+// The queued writes are shared by the tasks, so the memory they hold is
+// bounded by QueueLength writes whatever the number of tasks: with
+// Telegraf's 5000-line bodies, about 20 MB.
+const QueueLength = 16
+
+// Router is the ingest of a server of several tasks. It parses each write
+// once and queues its points for every task whose databases and retention
+// policies match. Each task takes its queue on a goroutine of its own,
+// under its own lock, so that a slow task (a handler waiting on a slow
+// service, say) does not hold up the others: Kapacitor's issue #880.
+//
+// A task's queue holds QueueLength writes. When a write finds it full, the
+// write waits until the task has taken one: nothing is dropped, and the
+// writer is slowed down to the pace of the slowest task only once that
+// task is that far behind. The other tasks have their copy of the write
+// queued before the write waits, so they go on meanwhile.
+//
+// Unlike Task.Write, a write to a Router is answered once its points are
+// queued, not processed, as Kapacitor answers once they are in its edges.
+type Router struct {
+	workers []*worker // by task ID
+
+	mu      sync.Mutex    // held while a write is parsed and queued
+	closed  bool          // under mu: writes are ignored
+	stop    chan struct{} // closed by Close: a write waiting for a full queue gives up
+	parser  lineprotocol.Parser
+	conv    Converter
+	targets []*worker // scratch of Write
+	full    []*worker // scratch of enqueue
+	// free holds writes for reuse, returned by the last task to take
+	// them (a channel rather than a sync.Pool, which drops items at GC).
+	free chan *write
+
+	received atomic.Int64 // points delivered to at least one task
+	ignored  atomic.Int64 // points no task reads
+	rejected atomic.Int64 // lines that could not be parsed
+	waits    atomic.Int64 // writes that waited for a full queue
+}
+
+// worker runs one task of a Router.
+type worker struct {
+	r     *Router
+	task  *Task
+	queue chan *write
+	done  chan struct{}
+	p     pipeline.Point // the task's own copy of the point it runs
+}
+
+// write is the parsed points of one request, shared read-only by the
+// tasks it is queued for, and reused once they have all taken it.
+type write struct {
+	db, rp  string
+	points  []pipeline.Point
+	tags    []pipeline.Tag   // the points' tags, in one slab
+	fields  []pipeline.Field // the points' fields, in one slab
+	pending atomic.Int32     // tasks yet to take it
+}
+
+// NewRouter starts a goroutine for each task. The tasks must have distinct
+// IDs; Close stops them.
+func NewRouter(tasks []*Task) *Router {
+	r := &Router{free: make(chan *write, QueueLength+2), stop: make(chan struct{})}
+	for _, t := range tasks {
+		w := &worker{r: r, task: t, queue: make(chan *write, QueueLength), done: make(chan struct{})}
+		r.workers = append(r.workers, w)
+		go w.run()
+	}
+	sort.Slice(r.workers, func(i, j int) bool { return r.workers[i].task.Program.ID < r.workers[j].task.Program.ID })
+	return r
+}
+
+// Tasks returns the tasks, sorted by ID.
+func (r *Router) Tasks() []*Task {
+	out := make([]*Task, len(r.workers))
+	for i, w := range r.workers {
+		out[i] = w.task
+	}
+	return out
+}
+
+// Write parses body as line protocol written to db and rp, as Task.Write
+// does, and queues the points for every stream task that reads db and rp.
+// Points reports the points queued (for one task or more), Ignored those
+// no task reads. Each task counts, as it would alone, the points of other
+// databases as ignored and every bad line as rejected.
+func (r *Router) Write(db, rp string, body []byte, precision lineprotocol.Precision, now time.Time) WriteResult {
+	var res WriteResult
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.targets = r.targets[:0]
+	for _, w := range r.workers {
+		if !r.closed && w.task.streams() && w.task.Matches(db, rp) {
+			r.targets = append(r.targets, w)
+		}
+	}
+	var m *write
+	select {
+	case m = <-r.free:
+	default:
+		m = new(write)
+	}
+	m.db, m.rp = db, rp
+	m.points, m.tags, m.fields = m.points[:0], m.tags[:0], m.fields[:0]
+	r.parser.Reset(body, precision, now)
+	for r.parser.Next() {
+		if len(r.targets) == 0 {
+			res.Ignored++
+			continue
+		}
+		// Points keep pointing into a slab that append outgrows: the old
+		// one stays valid.
+		p := r.conv.Point(&r.parser)
+		t0, f0 := len(m.tags), len(m.fields)
+		m.tags = append(m.tags, p.Tags...)
+		m.fields = append(m.fields, p.Fields...)
+		m.points = append(m.points, pipeline.Point{Name: p.Name, Time: p.Time,
+			Tags: m.tags[t0:len(m.tags):len(m.tags)], Fields: m.fields[f0:len(m.fields):len(m.fields)]})
+	}
+	if errs := r.parser.Errors(); len(errs) > 0 {
+		res.Bad = len(errs)
+		res.First = errs[0]
+	}
+	res.Points = len(m.points)
+	if res.Points > 0 {
+		m.pending.Store(int32(len(r.targets)))
+		r.enqueue(r.targets, m)
+	} else {
+		r.reuse(m)
+	}
+
+	r.received.Add(int64(res.Points))
+	r.ignored.Add(int64(res.Ignored))
+	r.rejected.Add(int64(res.Bad))
+	total := int64(res.Points + res.Ignored)
+	for _, w := range r.workers {
+		if !contains(r.targets, w) {
+			w.task.ignored.Add(total)
+		}
+		w.task.rejected.Add(int64(res.Bad))
+	}
+	return res
+}
+
+// enqueue queues m for each of targets: first for every task with room,
+// then, waiting, for those whose queue is full. It runs with r.mu held, so
+// that each task sees the writes in the order they were parsed.
+func (r *Router) enqueue(targets []*worker, m *write) {
+	r.full = r.full[:0]
+	for _, w := range targets {
+		select {
+		case w.queue <- m:
+		default:
+			r.full = append(r.full, w)
+		}
+	}
+	if len(r.full) > 0 {
+		r.waits.Add(1)
+	}
+	for _, w := range r.full {
+		select {
+		case w.queue <- m:
+		case <-r.stop: // the task is stopping: it will not take it
+			m.pending.Add(-1)
+		}
+	}
+}
+
+// reuse keeps m for a later write, unless enough are kept.
+func (r *Router) reuse(m *write) {
+	select {
+	case r.free <- m:
+	default:
+	}
+}
+
+func contains(ws []*worker, w *worker) bool {
+	for _, x := range ws {
+		if x == w {
+			return true
+		}
+	}
+	return false
+}
+
+// Counts returns the router's ingest counters: a point is received if at
+// least one task reads it.
+func (r *Router) Counts() Counts {
+	return Counts{Received: r.received.Load(), Ignored: r.ignored.Load(), Rejected: r.rejected.Load()}
+}
+
+// Waits is the number of writes that waited for a task's full queue.
+func (r *Router) Waits() int64 { return r.waits.Load() }
+
+// Queued returns how many writes wait in the queue of task id.
+func (r *Router) Queued(id string) int {
+	for _, w := range r.workers {
+		if w.task.Program.ID == id {
+			return len(w.queue)
+		}
+	}
+	return 0
+}
+
+// run delivers the queued writes to the task, each under one acquisition
+// of the task's lock, and flushes the alert logs whenever the queue runs
+// empty.
+func (w *worker) run() {
+	defer close(w.done)
+	t := w.task
+	for m := range w.queue {
+		t.mu.Lock()
+		n := 0
+		if !t.closed {
+			for i := range m.points {
+				w.copyPoint(&m.points[i])
+				t.deliver(m.db, m.rp, &w.p)
+				n++
+			}
+		}
+		t.mu.Unlock()
+		t.received.Add(int64(n))
+		if m.pending.Add(-1) == 0 {
+			w.r.reuse(m)
+		}
+		if len(w.queue) == 0 {
+			alert.Flush()
+		}
+	}
+}
+
+// copyPoint makes w.p a copy of src that the task's nodes may change.
+func (w *worker) copyPoint(src *pipeline.Point) {
+	p := &w.p
+	p.Name, p.Time, p.Group = src.Name, src.Time, nil
+	p.Tags = append(p.Tags[:0], src.Tags...)
+	p.Fields = append(p.Fields[:0], src.Fields...)
+}
+
+// Close waits for each task to take what is queued for it, then closes
+// the tasks and returns the first error. A write still waiting for a full
+// queue gives up on that task; later writes are ignored.
+func (r *Router) Close() error {
+	close(r.stop)
+	r.mu.Lock()
+	r.closed = true
+	for _, w := range r.workers {
+		close(w.queue)
+	}
+	r.mu.Unlock()
+	var first error
+	for _, w := range r.workers {
+		<-w.done
+		if err := w.task.Close(); err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
