@@ -153,7 +153,8 @@ func buildDir(t *testing.T, dir, bin string) string {
 	return bin
 }
 
-// multiServer is a multi-task binary serving on a free loopback port.
+// multiServer is a multi-task binary serving on a free loopback port
+// (startMulti's args are more flags of serve).
 type multiServer struct {
 	cmd    *exec.Cmd
 	url    string
@@ -165,9 +166,9 @@ type multiServer struct {
 
 var multiURL = regexp.MustCompile(`msg="serving tasks".* url=(http://\S+)/kapacitor/v1/tasks`)
 
-func startMulti(t *testing.T, bin string) *multiServer {
+func startMulti(t *testing.T, bin string, args ...string) *multiServer {
 	t.Helper()
-	cmd := exec.Command(bin, "serve", "--http-bind", "127.0.0.1:0")
+	cmd := exec.Command(bin, append([]string{"serve", "--http-bind", "127.0.0.1:0"}, args...)...)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {

@@ -242,18 +242,21 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 	if len(sections) > 0 {
 		info[jen.Id("Sections")] = jen.Index().String().Values(sections...)
 	}
-	globals, sco := node+"Globals", node+"StateChangesOnly"
-	all := jen.Id(globals).Op("...")
-	if len(handlers) > 0 {
-		all = jen.Append(append([]jen.Code{jen.Index().Qual(alertPkg, "Handler").Values(handlers...)}, jen.Id(globals).Op("..."))...).Op("...")
+	globals := node + "Globals"
+	// after appends the global handlers' field of globals to the node's own.
+	after := func(own []jen.Code, typ jen.Code, field string) *jen.Statement {
+		if len(own) == 0 {
+			return jen.Id(globals).Dot(field)
+		}
+		return jen.Append(jen.Index().Add(typ).Values(own...), jen.Id(globals).Dot(field).Op("..."))
 	}
-	args := []jen.Code{jen.Qual(alertPkg, "Config").Values(cfg), jen.Id(tmpl), jen.Lit(topic), all}
+	args := []jen.Code{jen.Qual(alertPkg, "Config").Values(cfg), jen.Id(tmpl), jen.Lit(topic), after(handlers, jen.Qual(alertPkg, "Handler"), "Handlers").Op("...")}
 	out = append(out,
-		jen.List(jen.Id(globals), jen.Id(sco), jen.Err()).Op(":=").Qual(handlersPkg, "Globals").Call(jen.Id("env"), jen.Qual(handlersPkg, "Alert").Values(info)),
+		jen.List(jen.Id(globals), jen.Err()).Op(":=").Qual(handlersPkg, "Globals").Call(jen.Id("env"), jen.Qual(handlersPkg, "Alert").Values(info)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
 		jen.List(jen.Id("t").Dot(node+"Node"), jen.Err()).Op("=").Qual(alertPkg, "NewNode").Call(args...),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
-		jen.If(jen.Id(sco)).Block(jen.Id("t").Dot(node+"Node").Dot("Config").Dot("StateChangesOnly").Op("=").True()),
+		jen.If(jen.Id(globals).Dot("StateChangesOnly")).Block(jen.Id("t").Dot(node+"Node").Dot("Config").Dot("StateChangesOnly").Op("=").True()),
 	)
 	out = append(out, ng.alertRouting()...)
 	out = append(out,
@@ -262,16 +265,21 @@ func (ng *nodeGen) alertInit(tests, resets []jen.Code) []jen.Code {
 			jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(node+": %w"), jen.Err()))),
 		jen.Id("t").Dot(node+"Tester").Dot("t").Op("=").Id("t"),
 	)
-	if names := handlerNames(ng.n); len(names) > 0 {
-		// Each handler gets the events on a goroutine of its own and
-		// counts them in the node's stats (handlerCounters).
-		out = append(out, jen.Id("t").Dot(node+"Node").Dot("Start").Call(jen.Qual(alertPkg, "Delivery").Values(jen.Dict{
-			jen.Id("Node"):    jen.Lit(node),
-			jen.Id("Names"):   strSlice(names),
-			jen.Id("Counter"): jen.Qual(handlersPkg, "GlobalCounters").Call(jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[ng.n.ID])).Dot("Counter"), strSlice(names)),
-			jen.Id("Log"):     jen.Id("env").Dot("Log"),
-		})))
+	// Each handler, the script's and the configuration's, gets the events
+	// on a goroutine of its own, counts them in the node's stats and
+	// shows its queue's length there.
+	var names []jen.Code
+	for _, name := range handlerNames(ng.n) {
+		names = append(names, jen.Lit(name))
 	}
+	stats := jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[ng.n.ID]))
+	out = append(out, jen.Id("t").Dot(node+"Node").Dot("Start").Call(jen.Qual(alertPkg, "Delivery").Values(jen.Dict{
+		jen.Id("Node"):    jen.Lit(node),
+		jen.Id("Names"):   after(names, jen.String(), "Names"),
+		jen.Id("Counter"): jen.Add(stats).Dot("AddCounter"),
+		jen.Id("Gauge"):   jen.Add(stats).Dot("Gauge"),
+		jen.Id("Log"):     jen.Id("env").Dot("Log"),
+	})))
 	return out
 }
 
@@ -290,16 +298,6 @@ func handlerNames(n *ir.Node) []string {
 		seen[h.Kind]++
 	}
 	return names
-}
-
-// handlerCounters are the statistics of an alert node's handlers, which
-// alert.Delivery counts: events sent, failed (given up on) and dropped.
-func handlerCounters(n *ir.Node) []string {
-	var counters []string
-	for _, name := range handlerNames(n) {
-		counters = append(counters, name+"_dropped", name+"_failed", name+"_sent")
-	}
-	return counters
 }
 
 // topichandlersPkg loads the topic handlers of the named topics.

@@ -10,8 +10,6 @@ import (
 	"github.com/tickc/tickc/compiler/types"
 )
 
-const batchPkg = "github.com/tickc/tickc/runtime/batch"
-
 // batchSource is the batch source: it takes no points; the binary runs its
 // queries and delivers their batches to the query nodes (see renderBatch).
 func (ng *nodeGen) batchSource() []jen.Code { return nil }
@@ -22,7 +20,7 @@ func (ng *nodeGen) batchSource() []jen.Code { return nil }
 func (ng *nodeGen) query() []jen.Code {
 	byName := ng.n.Lookup("groupByMeasurement") != nil
 	return append([]jen.Code{
-		jen.Qual(batchPkg, "SetGroup").Call(jen.Id("b"), jen.Id("t").Dot("groups").Dot("ByAll").Call(
+		jen.Id("b").Dot("SetGroup").Call(jen.Id("t").Dot("groups").Dot("ByAll").Call(
 			jen.Op("&").Qual(pipelinePkg, "Point").Values(jen.Dict{jen.Id("Name"): jen.Id("b").Dot("Name"), jen.Id("Tags"): jen.Id("b").Dot("Tags")}),
 			jen.Nil(), jen.Lit(byName))),
 		jen.Id("t").Dot("stats").Index(jen.Lit(ng.g.pos[ng.n.ID])).Dot("Saw").Call(jen.Id("b").Dot("Group")),

@@ -169,11 +169,13 @@ func serviceHandlerSetup(h ir.Handler, taskID, topic string) (jen.Code, bool) {
 		o.str("Token", "token")
 	case "mqtt":
 		name = "MQTT"
-		// The call's argument is the topic; a later .topic() wins.
-		if len(h.Args) > 0 {
+		// The call's argument is the topic; a later .topic() wins. (The
+		// dict is keyed by statement, so set Topic once.)
+		if h.Lookup("topic") != nil {
+			o.str("Topic", "topic")
+		} else if len(h.Args) > 0 {
 			o.d[jen.Id("Topic")] = jen.Lit(h.Args[0].Str)
 		}
-		o.str("Topic", "topic")
 		o.str("BrokerName", "brokerName")
 		if p := h.Lookup("qos"); p != nil && len(p.Args) > 0 {
 			o.d[jen.Id("QoS")] = jen.Lit(p.Args[0].Int)

@@ -14,7 +14,7 @@ const influxoutPkg = "github.com/tickc/tickc/runtime/influxout"
 // newTask (connecting to the [[influxdb]] of .cluster() and, with
 // .create(), creating the database), converts and buffers each point or
 // batch and writes them in batches on its own goroutine; the task's Close
-// flushes it.
+// flushes it. Its buffer's length is the node's points_pending gauge.
 func (ng *nodeGen) influxDBOut() []jen.Code {
 	n := ng.n
 	opts := jen.Dict{}
@@ -67,6 +67,7 @@ func (ng *nodeGen) influxDBOut() []jen.Code {
 			jen.Id("env").Dot("Config"), jen.Qual(influxoutPkg, "Options").Values(opts)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(n.Name+": %w"), jen.Err()))),
 		jen.Id("t").Dot(node).Dot("OnError").Op("=").Func().Params(jen.Err().Error()).Block(jen.Id("t").Dot("errs").Dot("Report").Call(jen.Lit(pos), jen.Err())),
+		jen.Id("t").Dot("stats").Index(jen.Lit(pos)).Dot("Gauge").Call(jen.Lit("points_pending"), jen.Id("t").Dot(node).Dot("Pending")),
 	)
 	if ng.in == catalog.BatchEdge {
 		return []jen.Code{jen.Id("t").Dot(node).Dot("WriteBatch").Call(jen.Id("b"))}

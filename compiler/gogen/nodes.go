@@ -94,8 +94,16 @@ func (ng *nodeGen) send(value jen.Code) []jen.Code {
 		arg := value
 		if i < len(children)-1 {
 			c := fmt.Sprintf("c%d", i)
-			out = append(out, jen.Id(c).Op(":=").Add(value).Dot("Clone").Call())
-			arg = jen.Op("&").Id(c)
+			if ng.n.Provides == catalog.StreamEdge {
+				// A copy per edge, kept in the task, so fan-out does not allocate.
+				f := fmt.Sprintf("%sCopy%d", ng.n.Name, i)
+				ng.g.addField(f, jen.Qual(pipelinePkg, "Point"))
+				out = append(out, jen.Add(value).Dot("CopyTo").Call(jen.Op("&").Id("t").Dot(f)))
+				arg = jen.Op("&").Id("t").Dot(f)
+			} else {
+				out = append(out, jen.Id(c).Op(":=").Add(value).Dot("Clone").Call())
+				arg = jen.Op("&").Id(c)
+			}
 		}
 		args := []jen.Code{arg}
 		if takesSource(child) { // it needs to know which parent a point came from

@@ -103,7 +103,7 @@ func TestTopicsInhibitGlobals(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	runWithConfig(t, "topics", strings.ReplaceAll(topicsScript, "CAPTURE_URL", srv.URL), compiler.Options{}, conf, topicsInput)
+	dot := runWithConfig(t, "topics", strings.ReplaceAll(topicsScript, "CAPTURE_URL", srv.URL), compiler.Options{}, conf, topicsInput)
 
 	mu.Lock()
 	defer mu.Unlock()
@@ -124,11 +124,20 @@ func TestTopicsInhibitGlobals(t *testing.T) {
 			t.Errorf("%s:\n got %q\nwant %q", path, got, want)
 		}
 	}
+	// The global slack handlers are named and counted in their nodes'
+	// statistics.
+	for _, want := range []string{`slack_global0_dropped="0" slack_global0_failed="0" slack_global0_sent="3"`,
+		`slack_global0_dropped="0" slack_global0_failed="0" slack_global0_sent="2"`} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("stats lack %s:\n%s", want, dot)
+		}
+	}
 }
 
-// runWithConfig checks, generates and builds script with opts, and replays
-// input (line protocol in seconds) with --config conf.
-func runWithConfig(t *testing.T, name, script string, opts compiler.Options, conf, input string) {
+// runWithConfig checks, generates and builds script with opts, replays
+// input (line protocol in seconds) with --config conf, and returns the
+// graph with statistics.
+func runWithConfig(t *testing.T, name, script string, opts compiler.Options, conf, input string) string {
 	t.Helper()
 	task, diags := compiler.Check(name+".tick", []byte(script), opts)
 	if task == nil {
@@ -149,12 +158,13 @@ func runWithConfig(t *testing.T, name, script string, opts compiler.Options, con
 	if err := os.WriteFile(in, []byte(input), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, bin, "replay", "--config", conf, "--rec-time", "--precision", "s", in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
+	cmd := exec.CommandContext(ctx, bin, "replay", "--config", conf, "--rec-time", "--precision", "s", "--dot", in)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
 		t.Fatalf("replay: %v\n%s", err, stderr.Bytes())
 	}
+	return stdout.String()
 }
 
 // TestGlobalDeadmanAndSlack: [deadman] global = true (a compile-time

@@ -23,7 +23,8 @@ func udfName(n *ir.Node) string {
 // udf generates an @name() node: newTask starts its agent and initialises
 // it with the node's options (a failure stops the start, as in Kapacitor);
 // the node passes each point or batch to the agent, and the agent's output
-// reaches the children through the node's Out method.
+// reaches the children through the node's Out method (see runtime/udf for
+// when; udfSyncs for the HTTPOut endpoints).
 func (ng *nodeGen) udf() []jen.Code {
 	n := ng.n
 	if gn := ng.g.goNode(n); gn != nil {
@@ -61,6 +62,19 @@ func (ng *nodeGen) udf() []jen.Code {
 		return []jen.Code{jen.Id("t").Dot(node).Dot("Batch").Call(jen.Id("b"))}
 	}
 	return []jen.Code{jen.Id("t").Dot(node).Dot("Point").Call(jen.Id("p"))}
+}
+
+// udfSyncs wait for the agents of the task's @name() nodes to answer what
+// they were sent and forward it, so that HTTPOut, and the httpOut files of
+// a replay, show their output: the nodes do not wait per point.
+func (g *gen) udfSyncs() []jen.Code {
+	var syncs []jen.Code
+	for _, n := range g.nodes {
+		if udfName(n) != "" && g.goNode(n) == nil {
+			syncs = append(syncs, jen.Id("t").Dot(n.Name+"Node").Dot("Sync").Call())
+		}
+	}
+	return syncs
 }
 
 // optionValue is the udf.OptionValue of an option argument.

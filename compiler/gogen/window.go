@@ -128,7 +128,8 @@ func (ng *nodeGen) httpPost() []jen.Code {
 }
 
 // logNode generates a log node: every point or batch is logged at the
-// node's level (.level(), INFO by default) with its .prefix(), and passed on.
+// node's level (.level(), INFO by default) with its .prefix(), as
+// Kapacitor logs them (pipeline.LogPoint, pipeline.LogBatch), and passed on.
 func (ng *nodeGen) logNode() []jen.Code {
 	n := ng.n
 	level := "LevelInfo"
@@ -142,14 +143,10 @@ func (ng *nodeGen) logNode() []jen.Code {
 	if p := n.Lookup("prefix"); p != nil {
 		prefix = p.Args[0].Str
 	}
-	logAt := func(msg string, attrs jen.Code) jen.Code {
-		return jen.Id("t").Dot("env").Dot("Log").Dot("Log").Call(jen.Qual("context", "Background").Call(), jen.Qual("log/slog", level), jen.Lit(msg),
-			jen.Append(jen.Index().Any().Values(jen.Lit("node"), jen.Lit(n.Name)), jen.Add(attrs).Op("...")).Op("..."))
-	}
+	fn, v := "LogPoint", jen.Id("p")
 	if ng.in == catalog.BatchEdge {
-		return append([]jen.Code{jen.For(jen.Id("i").Op(":=").Range().Id("b").Dot("Points")).Block(
-			logAt("batch point", jen.Id("b").Dot("Points").Index(jen.Id("i")).Dot("LogAttrs").Call(jen.Lit(prefix))),
-		)}, ng.send(jen.Id("b"))...)
+		fn, v = "LogBatch", jen.Id("b")
 	}
-	return append([]jen.Code{logAt("point", jen.Id("p").Dot("LogAttrs").Call(jen.Lit(prefix)))}, ng.send(jen.Id("p"))...)
+	return append([]jen.Code{jen.Qual(pipelinePkg, fn).Call(jen.Id("t").Dot("env").Dot("Log"), jen.Qual("log/slog", level),
+		jen.Lit(n.Name), jen.Lit(prefix), v)}, ng.send(v)...)
 }

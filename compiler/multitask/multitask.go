@@ -202,6 +202,10 @@ type Checked struct {
 	Task *ir.Task
 	File string // the script
 	Src  []byte
+	// TemplateID and Vars are the template and the vars of a template
+	// task's definition, which its program reports as Kapacitor does.
+	TemplateID string
+	Vars       map[string]ir.Value
 }
 
 // Check checks every task of d with the options of base (a schema, UDFs),
@@ -236,7 +240,14 @@ func Check(d *Dir, base compiler.Options) ([]Checked, diag.List, diag.Sources, e
 			failed = true
 			continue
 		}
-		out = append(out, Checked{Task: task, File: t.Script, Src: src})
+		c := Checked{Task: task, File: t.Script, Src: src, TemplateID: t.TemplateID}
+		if opts.Vars != nil {
+			c.Vars = map[string]ir.Value{}
+			for name, v := range opts.Vars.Values {
+				c.Vars[name] = v.Value
+			}
+		}
+		out = append(out, c)
 	}
 	all.Sort()
 	if failed {
@@ -253,7 +264,7 @@ func Generate(tasks []Checked) (map[string][]byte, error) {
 	var imports, programs []string
 	for _, t := range tasks {
 		pkg := packageName(t.Task.ID, taken)
-		gen, err := gogen.GenerateWith(t.Task, t.File, t.Src, gogen.Options{Package: pkg})
+		gen, err := gogen.GenerateWith(t.Task, t.File, t.Src, gogen.Options{Package: pkg, TemplateID: t.TemplateID, Vars: t.Vars})
 		if err != nil {
 			return nil, err
 		}

@@ -118,6 +118,15 @@ vars:
 		!bytes.Contains(files["tasks/mem_high/mem_high.go"], []byte(`"mem"`)) {
 		t.Error("the template tasks do not hold their vars' values")
 	}
+	// A template task's program reports its template and vars, as
+	// Kapacitor's task resource does; a task of its own, neither.
+	wantTemplate := "TemplateID: \"threshold\",\n\tVars: []pipeline.Var{{\n\t\tName:  \"measurement\",\n\t\tType:  \"string\",\n\t\tValue: \"disk\",\n\t}, {\n\t\tName:  \"threshold\",\n\t\tType:  \"float\",\n\t\tValue: 95.5,\n\t}},\n"
+	if got := string(files["tasks/disk_high/disk_high.go"]); !strings.Contains(got, wantTemplate) {
+		t.Errorf("disk_high.go lacks\n%s\n%s", wantTemplate, got)
+	}
+	if got := files["tasks/cpu_alert/cpu_alert.go"]; bytes.Contains(got, []byte("TemplateID")) || bytes.Contains(got, []byte("Vars:")) {
+		t.Errorf("cpu_alert.go has a template or vars:\n%s", got)
+	}
 	main := string(files["main.go"])
 	for _, s := range []string{`"tickctask/tasks/cpu_alert"`, "taskcli.MainMulti(", "&cpu_alert.Program,", "&mem_high.Program,"} {
 		if !strings.Contains(main, s) {

@@ -163,17 +163,23 @@ func (d *Data) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `,"message":`...)
 	dst = appendString(dst, d.Message)
 	dst = append(dst, `,"details":`...)
-	if pt := d.point; pt != nil && d.Details != "" && d.Details == pt.details {
+	pt := d.point
+	var utc *utcText
+	if pt != nil { // the event of a point has its time up to three times
+		utc = new(utcText)
+	}
+	if pt != nil && d.Details != "" && d.Details == pt.details {
 		// Rendering the default details again, escaped for JSON, is
 		// cheaper than escaping them: they are full of &#34;.
+		info := pt.detailsInfo(d)
 		dst = append(dst, '"')
-		dst, _ = detailsEncoder{inJSON: true}.appendDetails(dst, &pt.info, pt)
+		dst, _ = detailsEncoder{inJSON: true, parts: pt.parts, utc: utc}.appendDetails(dst, &info, pt)
 		dst = append(dst, '"')
 	} else {
 		dst = appendString(dst, d.Details)
 	}
 	dst = append(dst, `,"time":`...)
-	if dst, err = appendTime(dst, d.Time); err != nil {
+	if dst, err = utc.appendTime(dst, d.Time); err != nil {
 		return nil, err
 	}
 	dst = append(dst, `,"duration":`...)
@@ -181,8 +187,8 @@ func (d *Data) AppendJSON(dst []byte) ([]byte, error) {
 	dst = append(dst, `,"level":`...)
 	dst = appendString(dst, d.Level.String())
 	dst = append(dst, `,"data":`...)
-	if d.point != nil && d.Result.Series == nil {
-		dst, err = d.point.appendJSON(dst, d.Name)
+	if pt != nil && d.Result.Series == nil {
+		dst, err = pt.appendJSON(dst, d.Name, utc)
 	} else {
 		dst, err = d.Result.appendJSON(dst)
 	}

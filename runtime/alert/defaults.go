@@ -19,15 +19,10 @@ var detailsBuffers = sync.Pool{New: func() any { return new([]byte) }}
 // the JSON of the details data as encoding/json's Encoder writes it (with
 // its newline), HTML-escaped as html/template escapes a value in text.
 // As with the json function, an encoding error gives the empty string.
-func defaultDetails(d *detailsInfo) string {
-	return renderDetails(d, nil)
-}
-
-// renderDetails renders the default details of d, with the tags and fields
-// of pt if not nil.
-func renderDetails(d *detailsInfo, pt *pointData) string {
+// parts, if not nil, are the node's parts rendered in advance.
+func defaultDetails(d *detailsInfo, parts *detailsParts) string {
 	bp := detailsBuffers.Get().(*[]byte)
-	b, ok := detailsEncoder{}.appendDetails((*bp)[:0], d, pt)
+	b, ok := detailsEncoder{parts: parts}.appendDetails((*bp)[:0], d, nil)
 	details := ""
 	if ok {
 		details = string(b)
@@ -115,8 +110,61 @@ func escapeJSONTail(dst []byte, start int) []byte {
 // A detailsEncoder writes the default details: the HTML-escaped JSON that
 // Data.Details holds, or, inJSON, that text escaped once more as the
 // content of a JSON string, as the alert JSON holds it, to save escaping
-// the details again.
-type detailsEncoder struct{ inJSON bool }
+// the details again. parts, if not nil, are the node's parts of them,
+// rendered in advance, and utc, if not nil, holds the text of a time.
+type detailsEncoder struct {
+	inJSON bool
+	parts  *detailsParts
+	utc    *utcText
+}
+
+// form is the index of the encoder's form in detailsParts and levelParts.
+func (e detailsEncoder) form() int {
+	if e.inJSON {
+		return 1
+	}
+	return 0
+}
+
+// detailsParts are the parts of the default details that are the same for
+// every event of a node, its task name and server info with the keys
+// around them, rendered once by NewTemplates, plain ([0]) and inJSON
+// ([1]): an event then copies two strings instead of escaping five.
+type detailsParts struct {
+	taskName string
+	server   ServerInfo
+	task     [2]string // ,"TaskName":"...","Group":
+	serverID [2]string // ,"ServerInfo":{...},"ID":
+}
+
+func newDetailsParts(taskName string, server ServerInfo) *detailsParts {
+	p := &detailsParts{taskName: taskName, server: server}
+	for i, e := range [2]detailsEncoder{{}, {inJSON: true}} {
+		b := e.lit(nil, litTaskName)
+		b = e.str(b, taskName)
+		p.task[i] = string(e.lit(b, litGroup))
+		b = e.lit(nil, litServerInfo)
+		b = e.str(b, server.Hostname)
+		b = e.lit(b, litClusterID)
+		b = e.str(b, server.ClusterID)
+		b = e.lit(b, litServerID)
+		b = e.str(b, server.ServerID)
+		p.serverID[i] = string(e.lit(b, litID))
+	}
+	return p
+}
+
+// levelParts[l][form] is ,"Level":"L","Time": for the level l.
+var levelParts = func() (parts [Critical + 1][2]string) {
+	for l := OK; l <= Critical; l++ {
+		for i, e := range [2]detailsEncoder{{}, {inJSON: true}} {
+			b := e.lit(nil, litLevel)
+			b = e.str(b, l.String())
+			parts[l][i] = string(e.lit(b, litTime))
+		}
+	}
+	return parts
+}()
 
 // The literal parts of the default details.
 const (
@@ -211,11 +259,19 @@ var htmlJSONSafe = func() (safe [256]bool) {
 // NaN field, a year beyond 9999).
 func (e detailsEncoder) appendDetails(dst []byte, d *detailsInfo, pt *pointData) (_ []byte, ok bool) {
 	var err error
+	form, p := e.form(), e.parts
+	if p != nil && (d.TaskName != p.taskName || d.ServerInfo != p.server) {
+		p = nil // Templates.TaskName or Server changed since NewTemplates
+	}
 	dst = e.lit(dst, litName)
 	dst = e.str(dst, d.Name)
-	dst = e.lit(dst, litTaskName)
-	dst = e.str(dst, d.TaskName)
-	dst = e.lit(dst, litGroup)
+	if p != nil {
+		dst = append(dst, p.task[form]...)
+	} else {
+		dst = e.lit(dst, litTaskName)
+		dst = e.str(dst, d.TaskName)
+		dst = e.lit(dst, litGroup)
+	}
 	dst = e.str(dst, d.Group)
 	dst = e.lit(dst, litTags)
 	if pt != nil {
@@ -223,13 +279,17 @@ func (e detailsEncoder) appendDetails(dst []byte, d *detailsInfo, pt *pointData)
 	} else {
 		dst = e.stringMap(dst, d.Tags)
 	}
-	dst = e.lit(dst, litServerInfo)
-	dst = e.str(dst, d.ServerInfo.Hostname)
-	dst = e.lit(dst, litClusterID)
-	dst = e.str(dst, d.ServerInfo.ClusterID)
-	dst = e.lit(dst, litServerID)
-	dst = e.str(dst, d.ServerInfo.ServerID)
-	dst = e.lit(dst, litID)
+	if p != nil {
+		dst = append(dst, p.serverID[form]...)
+	} else {
+		dst = e.lit(dst, litServerInfo)
+		dst = e.str(dst, d.ServerInfo.Hostname)
+		dst = e.lit(dst, litClusterID)
+		dst = e.str(dst, d.ServerInfo.ClusterID)
+		dst = e.lit(dst, litServerID)
+		dst = e.str(dst, d.ServerInfo.ServerID)
+		dst = e.lit(dst, litID)
+	}
 	dst = e.str(dst, d.ID)
 	dst = e.lit(dst, litFields)
 	if pt != nil {
@@ -240,19 +300,40 @@ func (e detailsEncoder) appendDetails(dst []byte, d *detailsInfo, pt *pointData)
 	if err != nil {
 		return dst, false
 	}
-	dst = e.lit(dst, litLevel)
-	dst = e.str(dst, d.Level)
-	dst = e.lit(dst, litTime)
-	start := len(dst)
-	if dst, err = appendTime(dst, d.Time); err != nil {
-		return dst, false
+	if l := levelOf(d.Level); l >= OK {
+		dst = append(dst, levelParts[l][form]...)
+	} else {
+		dst = e.lit(dst, litLevel)
+		dst = e.str(dst, d.Level)
+		dst = e.lit(dst, litTime)
 	}
-	dst = e.piece(dst, start)
+	if isUTCInRange(d.Time) {
+		// Only the quotes of a UTC time need escaping.
+		dst = e.lit(dst, litQuote)
+		dst = e.utc.appendUTC(dst, d.Time)
+		dst = e.lit(dst, litQuote)
+	} else {
+		start := len(dst)
+		if dst, err = appendTime(dst, d.Time); err != nil {
+			return dst, false
+		}
+		dst = e.piece(dst, start)
+	}
 	dst = e.lit(dst, litDuration)
 	dst = appendInt(dst, int64(d.Duration))
 	dst = e.lit(dst, litMessage)
 	dst = e.str(dst, d.Message)
 	return e.lit(dst, litEnd), true
+}
+
+// levelOf returns the level whose name is s, or -1.
+func levelOf(s string) Level {
+	for l := OK; l <= Critical; l++ {
+		if s == l.String() {
+			return l
+		}
+	}
+	return -1
 }
 
 // stringMap appends m as appendStringMap does, escaped.

@@ -229,6 +229,23 @@ func TestJSONErrors(t *testing.T) {
 	}
 }
 
+// appendTime decides what it can write from the Unix time of a UTC time:
+// it agrees with encoding/json at the edges of the years 0 to 9999, and
+// for other locations.
+func TestAppendTimeRange(t *testing.T) {
+	first := time.Date(0, 1, 1, 0, 0, 0, 0, time.UTC)
+	end := time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC)
+	east := time.FixedZone("east", 3600)
+	for _, tm := range []time.Time{first, first.Add(-1), end, end.Add(-1),
+		first.In(east), first.Add(-1).In(east), end.In(east), end.Add(-1).In(east)} {
+		want, werr := json.Marshal(tm)
+		got, gerr := appendTime(nil, tm)
+		if (werr == nil) != (gerr == nil) || !bytes.Equal(got, want) {
+			t.Errorf("%v: got %s, %v; want %s, %v", tm, got, gerr, want, werr)
+		}
+	}
+}
+
 // TestAlertDataExample is the example of the inventory (§4.1), which
 // matches Kapacitor's TestStream_Alert.
 func TestAlertDataExample(t *testing.T) {

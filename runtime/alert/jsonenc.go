@@ -53,16 +53,55 @@ var (
 // appendTime appends t as time.Time.MarshalJSON does: quoted RFC 3339 with
 // nanoseconds, in t's location.
 func appendTime(dst []byte, t time.Time) ([]byte, error) {
+	return (*utcText)(nil).appendTime(dst, t)
+}
+
+// utcText is the text of the last UTC time written with it: the JSON of a
+// point's event has the same time up to three times.
+type utcText struct {
+	t    time.Time
+	n    int
+	text [32]byte // "9999-12-31T23:59:59.999999999Z" is 30 bytes
+}
+
+// appendUTC appends t as appendUTC does, reusing the text of the last
+// time when t is the same; u may be nil.
+func (u *utcText) appendUTC(dst []byte, t time.Time) []byte {
+	if u == nil {
+		return appendUTC(dst, t)
+	}
+	if u.n == 0 || !t.Equal(u.t) {
+		u.t, u.n = t, len(appendUTC(u.text[:0], t))
+	}
+	return append(dst, u.text[:u.n]...)
+}
+
+// appendTime is appendTime with u's text.
+func (u *utcText) appendTime(dst []byte, t time.Time) ([]byte, error) {
+	if isUTCInRange(t) {
+		dst = append(dst, '"')
+		dst = u.appendUTC(dst, t)
+		return append(dst, '"'), nil
+	}
 	if y := t.Year(); y < 0 || y > 9999 {
 		return nil, &json.MarshalerError{Type: timeType, Err: errTimeRange}
 	}
 	dst = append(dst, '"')
-	if t.Location() == time.UTC {
-		dst = appendUTC(dst, t)
-	} else {
-		dst = t.AppendFormat(dst, time.RFC3339Nano)
-	}
+	dst = t.AppendFormat(dst, time.RFC3339Nano)
 	return append(dst, '"'), nil
+}
+
+// The Unix times of 0000-01-01 and 10000-01-01 UTC.
+const (
+	minUTCUnix = -62167219200
+	endUTCUnix = 253402300800
+)
+
+// isUTCInRange reports whether t is in UTC, in the years 0 to 9999 that
+// appendUTC writes, without working out its date.
+func isUTCInRange(t time.Time) bool {
+	sec := t.Unix()
+	return t.Location() == time.UTC && sec >= minUTCUnix && sec < endUTCUnix
 }
 
 // mapKeys appends the keys of m to buf, sorted as encoding/json orders

@@ -184,7 +184,12 @@ func (n *Node) Start(d Delivery) {
 	}
 	n.queues = make([]*queue, len(n.Handlers))
 	for i, h := range n.Handlers {
-		n.queues[i] = newQueue(h, d.Node, d.handlerName(i), counter, log, n.limits)
+		name := d.handlerName(i)
+		q := newQueue(h, name, []any{"node", d.Node, "handler", name}, counter, log, n.limits)
+		if d.Gauge != nil && q.events != nil {
+			d.Gauge(name+"_queued", q.queued)
+		}
+		n.queues[i] = q
 	}
 }
 
@@ -221,7 +226,7 @@ func (n *Node) Close() error {
 		}
 	}
 	if ts := n.Routing.Topics; ts != nil {
-		if err := ts.Close(); err != nil && first == nil {
+		if err := ts.close(deadline); err != nil && first == nil {
 			first = err
 		}
 	}

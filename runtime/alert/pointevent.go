@@ -1,6 +1,7 @@
 package alert
 
 import (
+	"bytes"
 	"time"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -17,11 +18,28 @@ type pointData struct {
 	tags   []pipeline.Tag
 	fields []pipeline.Field
 	time   time.Time
-	// info and details are the data and the result of rendering the
-	// details, which the alert JSON renders again, escaped as a JSON
-	// string, rather than escape details (see Data.AppendJSON).
-	info    detailsInfo
+	// details is the Data.Details the event was made with and parts the
+	// node's parts of them: the alert JSON renders the details again from
+	// the event, escaped as a JSON string, rather than escape details (see
+	// Data.AppendJSON).
 	details string
+	parts   *detailsParts
+}
+
+// detailsInfo returns the data of the default details of d, the event of
+// pt, as Fire made it.
+func (pt *pointData) detailsInfo(d *Data) detailsInfo {
+	return detailsInfo{
+		messageInfo: messageInfo{
+			idInfo: idInfo{Name: d.Name, TaskName: pt.parts.taskName, Group: TemplateGroup(d.Group),
+				ServerInfo: pt.parts.server},
+			ID:       d.ID,
+			Level:    d.Level.String(),
+			Time:     d.Time,
+			Duration: d.Duration,
+		},
+		Message: d.Message,
+	}
 }
 
 // pointEvent holds an event's Data and a small point's tags and fields in
@@ -64,30 +82,31 @@ func (n *Node) firePoint(ev Event, in *Input) (*Data, bool) {
 	if !t.defaultID || !t.defaultMessage || !t.defaultDetails || !sortedKeys(p) {
 		return nil, false
 	}
+	if parts := t.detailsParts; t.TaskName != parts.taskName || t.Server != parts.server {
+		return nil, false // changed since NewTemplates
+	}
 	e := &pointEvent{}
 	pt := &e.point
 	pt.tags = append(e.tags[:0:len(e.tags)], p.Tags...)
 	pt.fields = append(e.fields[:0:len(e.fields)], p.Fields...)
 	pt.time = time.Unix(0, p.Time).UTC()
+	pt.parts = t.detailsParts
 
 	d := &e.data
 	d.ID, d.Message = n.idAndMessage(in.Name, in.Group, ev.Level)
-	pt.info = detailsInfo{
-		messageInfo: messageInfo{
-			idInfo:   t.idInfo(in.Name, in.Group, nil),
-			ID:       d.ID,
-			Level:    ev.Level.String(),
-			Time:     ev.Time,
-			Duration: ev.Duration,
-		},
-		Message: d.Message,
-	}
-	d.Details = renderDetails(&pt.info, pt)
-	pt.details = d.Details
 	d.Time, d.Duration, d.Level = ev.Time, ev.Duration, ev.Level
 	d.Recoverable = !n.Config.NoRecoveries
 	d.Name, d.Group = in.Name, in.Group
 	d.point = pt
+	// The node's buffer rather than defaultDetails' pool: a node runs on
+	// one goroutine.
+	info := pt.detailsInfo(d)
+	b, ok := detailsEncoder{parts: pt.parts}.appendDetails(n.cache.details[:0], &info, pt)
+	if ok {
+		d.Details = string(b)
+	}
+	n.cache.details = b
+	pt.details = d.Details
 	return d, true
 }
 
@@ -97,7 +116,7 @@ func (n *Node) firePoint(ev Event, in *Input) (*Data, bool) {
 func (n *Node) idAndMessage(name, group string, l Level) (id, message string) {
 	c := &n.cache
 	if !c.ok || name != c.name || group != c.group {
-		*c = renderCache{ok: true, name: name, group: group, id: name + ":" + TemplateGroup(group)}
+		*c = renderCache{ok: true, name: name, group: group, id: name + ":" + TemplateGroup(group), details: c.details}
 	}
 	if l < OK || l > Critical {
 		return c.id, c.id + " is " + l.String()
@@ -108,12 +127,14 @@ func (n *Node) idAndMessage(name, group string, l Level) (id, message string) {
 	return c.id, c.messages[l]
 }
 
-// renderCache holds the id and messages of the last name and group.
+// renderCache holds the id and messages of the last name and group, and
+// the buffer the details are rendered in.
 type renderCache struct {
 	ok          bool
 	name, group string
 	id          string
 	messages    [Critical + 1]string
+	details     []byte
 }
 
 // pointTags appends the tags of pt as stringMap appends the map of them.
@@ -150,7 +171,11 @@ func (e detailsEncoder) pointFields(dst []byte, pt *pointData) ([]byte, error) {
 		if dst, err = appendPointValue(dst, &f.Value); err != nil {
 			return dst, err
 		}
-		dst = e.piece(dst, start)
+		// A number, true or false: only the '+' of an exponent needs
+		// escaping.
+		if bytes.IndexByte(dst[start:], '+') >= 0 {
+			dst = e.piece(dst, start)
+		}
 	}
 	return append(dst, '}'), nil
 }
@@ -171,8 +196,8 @@ func appendPointValue(dst []byte, v *pipeline.Value) ([]byte, error) {
 }
 
 // appendJSON appends the result of a point event as Result.appendJSON
-// appends its PointSeries.
-func (pt *pointData) appendJSON(dst []byte, name string) ([]byte, error) {
+// appends its PointSeries; utc may be nil.
+func (pt *pointData) appendJSON(dst []byte, name string, utc *utcText) ([]byte, error) {
 	dst = append(dst, `{"series":[{`...)
 	if name != "" {
 		dst = append(dst, `"name":`...)
@@ -198,7 +223,7 @@ func (pt *pointData) appendJSON(dst []byte, name string) ([]byte, error) {
 	}
 	dst = append(dst, `],"values":[[`...)
 	var err error
-	if dst, err = appendTime(dst, pt.time); err != nil {
+	if dst, err = utc.appendTime(dst, pt.time); err != nil {
 		return nil, err
 	}
 	for i := range pt.fields {

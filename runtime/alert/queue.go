@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"slices"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -26,6 +27,9 @@ import (
 // exponential backoff when the error is transient (transient); an event
 // given up on is counted as failed. Close gives the queues limits.drain to
 // empty, then drops what is left.
+//
+// Topic handlers (Topics.AddHandler) get the same queues, fed by every task
+// that publishes to the topic.
 //
 // The .log() handler runs on the task's goroutine, without a queue: it only
 // appends the line to a buffer that another goroutine writes (see
@@ -60,11 +64,14 @@ type Delivery struct {
 	Node  string
 	Names []string
 	// Counter returns the node's counter called name (the node's
-	// pipeline.NodeStats.Counter): a handler NAME counts the events it sent
-	// in NAME_sent, those it gave up on in NAME_failed, and those dropped
-	// from its full queue or left in it when the task stopped in
+	// pipeline.NodeStats.AddCounter): a handler NAME counts the events it
+	// sent in NAME_sent, those it gave up on in NAME_failed, and those
+	// dropped from its full queue or left in it when the task stopped in
 	// NAME_dropped. Nil keeps the counts to the node.
 	Counter func(name string) *atomic.Int64
+	// Gauge, if set, registers the node's gauges (pipeline.NodeStats.Gauge):
+	// NAME_queued, the events waiting in the queue of handler NAME.
+	Gauge func(name string, read func() int64)
 	// Log gets the lines about failing handlers; nil is slog.Default().
 	Log *slog.Logger
 }
@@ -94,6 +101,11 @@ func (e *StatusError) Error() string {
 	return msg
 }
 
+// ErrSkipped is what a handler returns for an event it leaves alone, such
+// as a topic handler whose match expression rejects the event: the event
+// is counted neither as sent nor as failed.
+var ErrSkipped = errors.New("alert: event skipped by the handler")
+
 // transient reports whether err may go away if the delivery is tried
 // again: a refused or reset connection, a timeout, a server error or a
 // request to slow down. A canceled delivery, a rejected request (4xx) or
@@ -118,10 +130,12 @@ func transient(err error) bool {
 
 // queue delivers the events of one handler.
 type queue struct {
-	node, name string
-	h          Handler
-	lim        limits
-	log        *slog.Logger
+	h   Handler
+	lim limits
+	log *slog.Logger
+	// who names the handler in log lines: "node", "alert2", "handler",
+	// "post0", or "topic", "cpu", "handler", "slack-ops".
+	who []any
 
 	sent, failed, dropped *atomic.Int64
 
@@ -139,13 +153,13 @@ type queue struct {
 	failureReported   bool // a "failing" line without its "delivering again"
 }
 
-// newQueue makes the queue of handler h and starts its goroutine, unless h
-// runs inline.
-func newQueue(h Handler, node, name string, counter func(string) *atomic.Int64, log *slog.Logger, lim limits) *queue {
-	q := &queue{node: node, name: name, h: h, lim: lim, log: log}
+// newQueue makes the queue of handler h, counting in counter(name+"_sent")
+// and the like, and starts its goroutine, unless h runs inline.
+func newQueue(h Handler, name string, who []any, counter func(string) *atomic.Int64, log *slog.Logger, lim limits) *queue {
+	q := &queue{h: h, lim: lim, log: log, who: who}
 	q.sent, q.failed, q.dropped = counter(name+"_sent"), counter(name+"_failed"), counter(name+"_dropped")
 	q.ctx, q.cancel = context.WithCancel(context.Background())
-	if _, inline := h.(*LogHandler); inline {
+	if inline(h) {
 		q.lim.attempts = 1 // a retry would wait on the task's goroutine
 		return q
 	}
@@ -154,6 +168,30 @@ func newQueue(h Handler, node, name string, counter func(string) *atomic.Int64, 
 	go q.run()
 	return q
 }
+
+// Wrapper is a handler that passes events on to another, such as a topic
+// handler behind its match expression.
+type Wrapper interface {
+	Unwrap() Handler
+}
+
+// inline reports whether h is a .log() handler, perhaps wrapped, which
+// runs without a queue.
+func inline(h Handler) bool {
+	for {
+		switch w := h.(type) {
+		case *LogHandler:
+			return true
+		case Wrapper:
+			h = w.Unwrap()
+		default:
+			return false
+		}
+	}
+}
+
+// queued returns how many events wait in the queue.
+func (q *queue) queued() int64 { return int64(len(q.events)) }
 
 // put hands d over to the handler, dropping the oldest queued event if the
 // queue is full. d must not change afterwards.
@@ -202,6 +240,8 @@ func (q *queue) deliver(d *Data) {
 		case err == nil:
 			q.sent.Add(1)
 			q.reportSuccess()
+			return
+		case errors.Is(err, ErrSkipped):
 			return
 		case q.ctx.Err() != nil:
 			q.dropped.Add(1)
@@ -261,7 +301,7 @@ func (q *queue) wait(deadline time.Time) {
 		}
 	}
 	q.log.Warn("alert handler stopped before it delivered every event: the rest are dropped",
-		"node", q.node, "handler", q.name, "dropped", q.dropped.Load()-before, "waited", q.lim.drain)
+		q.attrs("dropped", q.dropped.Load()-before, "waited", q.lim.drain)...)
 }
 
 // cancelGrace is how long a canceled handler has to return.
@@ -276,7 +316,7 @@ func (q *queue) reportDrop() {
 		return
 	}
 	q.log.Warn("alert handler falling behind: its oldest queued events are dropped",
-		"node", q.node, "handler", q.name, "dropped", q.drops, "queue", q.lim.size)
+		q.attrs("dropped", q.drops, "queue", q.lim.size)...)
 	q.drops, q.lastDropReport = 0, now
 }
 
@@ -289,7 +329,7 @@ func (q *queue) reportFailure(err error, attempts int) {
 		return
 	}
 	q.log.Error("alert handler failing: events are not delivered",
-		"node", q.node, "handler", q.name, "failed", q.failures, "attempts", attempts, "err", err)
+		q.attrs("failed", q.failures, "attempts", attempts, "err", err)...)
 	q.failures, q.lastFailureReport, q.failureReported = 0, now, true
 }
 
@@ -298,9 +338,13 @@ func (q *queue) reportSuccess() {
 	if !q.failureReported {
 		return
 	}
-	q.log.Info("alert handler delivering again", "node", q.node, "handler", q.name,
-		"failed", q.failures)
+	q.log.Info("alert handler delivering again", q.attrs("failed", q.failures)...)
 	q.failures, q.failureReported = 0, false
+}
+
+// attrs are the attributes of a log line about the handler: who, then kv.
+func (q *queue) attrs(kv ...any) []any {
+	return append(slices.Clip(q.who), kv...)
 }
 
 // freeze prepares d for the handlers that read it on their own goroutines:

@@ -450,3 +450,116 @@ func BenchmarkFirePointPost(b *testing.B) {
 	b.StopTimer()
 	n.Close()
 }
+
+// Topic handlers get queues too: a hanging one holds up neither the tasks
+// publishing to the topic nor the topic's other handlers, each sees the
+// events in order, and HandlerStats counts them as an alert node's
+// handlers are counted (an event a handler skips is neither sent nor
+// failed).
+func TestTopicHandlerQueues(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	hung := newEndpoint(t, func(_ int, r *http.Request) int {
+		select {
+		case <-r.Context().Done():
+		case <-release:
+		}
+		return 200
+	})
+	fast := newEndpoint(t, nil)
+	rejecting := newEndpoint(t, func(int, *http.Request) int { return http.StatusBadRequest })
+	log := &syncBuffer{}
+	ts := NewTopics(slog.New(slog.NewTextHandler(log, nil)))
+	ts.limits = quickLimits
+	ts.limits.drain = 200 * time.Millisecond
+	hungPost, _ := NewPostHandler(hung.URL, nil, 0)
+	fastPost, _ := NewPostHandler(fast.URL, nil, 0)
+	rejectingPost, _ := NewPostHandler(rejecting.URL, nil, 0)
+	ts.AddHandler("cpu", "slow", hungPost)
+	ts.AddHandler("cpu", "fast", fastPost)
+	ts.AddHandler("cpu", "rejected", rejectingPost)
+	ts.AddHandler("cpu", "odd", handlerFunc(func(d *Data) error {
+		if d.Time.Sub(t0)/time.Second%2 == 0 {
+			return ErrSkipped
+		}
+		return nil
+	}))
+
+	start := time.Now()
+	for i := range 100 {
+		ts.Collect("cpu", &Data{ID: "cpu:a", Level: Critical, Time: t0.Add(time.Duration(i) * time.Second)})
+	}
+	if d := time.Since(start); d > time.Second {
+		t.Errorf("100 events took the publishing task %v", d)
+	}
+	waitFor(t, "the fast endpoint", func() bool { got, _ := fast.received(); return len(got) == 100 })
+	if got, _ := fast.received(); fmt.Sprint(got) != fmt.Sprint(upTo(100)) {
+		t.Errorf("the fast endpoint got the events out of order: %v", got)
+	}
+	waitFor(t, "the slow handler's queue", func() bool { return ts.HandlerStats()[0].Queued == 99 })
+
+	start = time.Now()
+	if err := ts.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("Close took %v with a drain time of %v", d, ts.limits.drain)
+	}
+	ts.Collect("cpu", &Data{ID: "cpu:a", Level: OK, Time: t0.Add(100 * time.Second)}) // after Close: dropped
+	want := []TopicHandlerStats{
+		{Topic: "cpu", Handler: "slow", Dropped: 101},
+		{Topic: "cpu", Handler: "fast", Sent: 100, Dropped: 1},
+		{Topic: "cpu", Handler: "rejected", Failed: 100, Dropped: 1},
+		{Topic: "cpu", Handler: "odd", Sent: 50, Dropped: 1},
+	}
+	if got := ts.HandlerStats(); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("stats:\n got %+v\nwant %+v", got, want)
+	}
+	// Failures are logged once, not per event, with the topic and handler.
+	l := log.String()
+	if strings.Count(l, "topic=cpu handler=rejected") != 1 || !strings.Contains(l, "topic=cpu handler=slow dropped=100") {
+		t.Errorf("log:\n%s", l)
+	}
+}
+
+// Delivery.Gauge gets the length of each queued handler's queue, and none
+// for the .log() handler, which has no queue.
+func TestQueueGauges(t *testing.T) {
+	entered, release := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	hung := handlerFunc(func(*Data) error {
+		once.Do(func() { close(entered) })
+		<-release
+		return nil
+	})
+	logh, err := NewLogHandler(t.TempDir()+"/alerts.log", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tmpl, _ := NewTemplates("task", ServerInfo{}, DefaultID, DefaultMessage, DefaultDetails)
+	n, err := NewNode(Config{History: DefaultHistory}, tmpl, "kapacitor:task:alert2", logh, hung)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gauges := map[string]func() int64{}
+	n.Start(Delivery{Node: "alert2", Names: []string{"log0", "slack0"},
+		Gauge: func(name string, read func() int64) { gauges[name] = read }})
+	dn := &deliveryNode{Node: n}
+	for i := range 5 {
+		dn.fire(t, i)
+	}
+	<-entered
+	if len(gauges) != 1 || gauges["slack0_queued"] == nil {
+		t.Fatalf("gauges %v, want slack0_queued only", gauges)
+	}
+	if got := gauges["slack0_queued"](); got != 4 {
+		t.Errorf("slack0_queued = %d, want 4 (one event in the handler)", got)
+	}
+	close(release)
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if got := gauges["slack0_queued"](); got != 0 {
+		t.Errorf("slack0_queued after Close = %d", got)
+	}
+}

@@ -81,6 +81,7 @@ type Templates struct {
 	// The default templates are rendered by hand (defaults.go), byte for
 	// byte as the parsed ones render them.
 	defaultID, defaultMessage, defaultDetails bool
+	detailsParts                              *detailsParts // of the default details
 }
 
 // NewTemplates parses the id and message templates with text/template and
@@ -91,6 +92,9 @@ func NewTemplates(taskName string, server ServerInfo, id, message, details strin
 	t := &Templates{TaskName: taskName, Server: server,
 		defaultID: id == DefaultID, defaultMessage: message == DefaultMessage, defaultDetails: details == DefaultDetails}
 	var err error
+	if t.defaultDetails {
+		t.detailsParts = newDetailsParts(taskName, server)
+	}
 	if t.id, err = text.New("id").Parse(id); err != nil {
 		return nil, err
 	}
@@ -180,7 +184,7 @@ func (t *Templates) RenderMessageAndDetails(id, name, group string, tags map[str
 		b.Reset()
 	}
 	if t.defaultDetails {
-		return message, defaultDetails(&detailsInfo{messageInfo: mi, Message: message}), nil
+		return message, defaultDetails(&detailsInfo{messageInfo: mi, Message: message}, t.detailsParts), nil
 	}
 	if err := t.details.Execute(&b, detailsInfo{messageInfo: mi, Message: message}); err != nil {
 		return "", "", err

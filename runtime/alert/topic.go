@@ -42,7 +42,7 @@ type Topic struct {
 	dirty map[string]struct{}
 	// handlers are the topic handlers subscribed to a named topic
 	// (Topics.AddHandler); an anonymous topic's handlers are its node's.
-	handlers []Handler
+	handlers []*topicHandler
 
 	// persistOnce loads and tracks a topic that several nodes share once.
 	persistOnce sync.Once

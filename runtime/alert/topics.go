@@ -2,8 +2,10 @@ package alert
 
 import (
 	"io"
+	"log/slog"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Topics is the alert service a binary's alert nodes share (Kapacitor's
@@ -16,18 +18,23 @@ type Topics struct {
 	mu         sync.Mutex
 	topics     map[string]*Topic
 	inhibitors map[string][]*Inhibitor // by category
+	handlers   []*topicHandler         // in the order they were added
 
-	// HandlerError, if set, is called with each error a topic handler
-	// returns; it may be called from several tasks at once.
-	HandlerError func(topic string, h Handler, err error)
+	log    *slog.Logger
+	limits limits
 
 	closeOnce sync.Once
 	closeErr  error
 }
 
-// NewTopics returns an empty registry.
-func NewTopics() *Topics {
-	return &Topics{topics: make(map[string]*Topic), inhibitors: make(map[string][]*Inhibitor)}
+// NewTopics returns an empty registry whose topic handlers report their
+// failures to log (nil: slog.Default()).
+func NewTopics(log *slog.Logger) *Topics {
+	if log == nil {
+		log = slog.Default()
+	}
+	return &Topics{topics: make(map[string]*Topic), inhibitors: make(map[string][]*Inhibitor),
+		log: log, limits: defaultLimits}
 }
 
 // Topic returns the topic named id, creating it if needed.
@@ -42,19 +49,54 @@ func (ts *Topics) Topic(id string) *Topic {
 	return t
 }
 
-// AddHandler subscribes h to the topic named topic (a topic handler of a
-// handler file). Handlers run in the order they were added.
-func (ts *Topics) AddHandler(topic string, h Handler) {
+// topicHandler is a topic handler with its delivery queue (queue.go),
+// which the tasks publishing to the topic share: mu orders their events.
+type topicHandler struct {
+	topic, id string
+
+	mu     sync.Mutex
+	q      *queue
+	closed bool // the registry is closed: events are dropped
+}
+
+func (h *topicHandler) put(d *Data) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if h.closed {
+		h.q.dropped.Add(1)
+		return
+	}
+	h.q.put(d)
+}
+
+func (h *topicHandler) stop() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.closed = true
+	h.q.stop()
+}
+
+// AddHandler subscribes h, the topic handler called id, to the topic named
+// topic. Each topic handler gets the events on a goroutine of its own,
+// through a queue, as an alert node's handlers do (queue.go), so a slow
+// one holds up no task; each sees the events in their order.
+func (ts *Topics) AddHandler(topic, id string, h Handler) {
 	t := ts.Topic(topic)
+	count := func(string) *atomic.Int64 { return new(atomic.Int64) }
+	th := &topicHandler{topic: topic, id: id,
+		q: newQueue(h, id, []any{"topic", topic, "handler", id}, count, ts.log, ts.limits)}
 	t.mu.Lock()
-	t.handlers = append(t.handlers, h)
+	t.handlers = append(t.handlers, th)
 	t.mu.Unlock()
+	ts.mu.Lock()
+	ts.handlers = append(ts.handlers, th)
+	ts.mu.Unlock()
 }
 
 // Collect publishes an event to the topic named topic, as Kapacitor's
 // alert service does: the topic records the event's state, the event
 // takes the previous level of its ID in that topic, and the topic's
-// handlers run with it. d is not changed: each topic sees its own copy.
+// handlers get it. d is not changed: each topic sees its own copy.
 func (ts *Topics) Collect(topic string, d *Data) {
 	t := ts.Topic(topic)
 	c := *d
@@ -63,27 +105,72 @@ func (ts *Topics) Collect(topic string, d *Data) {
 	t.mu.Lock()
 	hs := t.handlers
 	t.mu.Unlock()
+	if len(hs) == 0 {
+		return
+	}
+	// Topic handlers are wrapped (match, inhibition): freeze whenever one
+	// reads the event on its own goroutine.
 	for _, h := range hs {
-		if err := h.Handle(&c); err != nil && ts.HandlerError != nil {
-			ts.HandlerError(topic, h, err)
+		if h.q.events != nil {
+			_, _ = c.JSON()
+			c.Series()
+			break
 		}
+	}
+	for _, h := range hs {
+		h.put(&c)
 	}
 }
 
-// Close closes the topic handlers that hold resources (log files,
-// aggregate timers) and returns the first error. Only the first call
-// closes: every task of a binary closes the registry it shares when it
-// stops.
+// TopicHandlerStats are the delivery counts of one topic handler, as an
+// alert node's handler counts them in its statistics (Delivery.Counter).
+type TopicHandlerStats struct {
+	Topic, Handler        string
+	Sent, Failed, Dropped int64
+	// Queued is how many events wait in the handler's queue.
+	Queued int64
+}
+
+// HandlerStats returns the counts of the topic handlers, in the order they
+// were added.
+func (ts *Topics) HandlerStats() []TopicHandlerStats {
+	ts.mu.Lock()
+	hs := ts.handlers
+	ts.mu.Unlock()
+	out := make([]TopicHandlerStats, len(hs))
+	for i, h := range hs {
+		out[i] = TopicHandlerStats{Topic: h.topic, Handler: h.id, Sent: h.q.sent.Load(),
+			Failed: h.q.failed.Load(), Dropped: h.q.dropped.Load(), Queued: h.q.queued()}
+	}
+	return out
+}
+
+// Close stops the topic handlers: it gives them limits.drain to deliver
+// what is queued, as Node.Close, then closes those that hold resources
+// (log files, aggregate timers) and returns the first error.
 func (ts *Topics) Close() error {
+	return ts.close(time.Now().Add(ts.limits.drain))
+}
+
+// close closes the registry with the deadline of the alert node that
+// closes it. Only the first call closes: every task of a binary closes
+// the registry it shares when it stops. Events published after it are
+// dropped.
+func (ts *Topics) close(deadline time.Time) error {
 	ts.closeOnce.Do(func() {
 		ts.mu.Lock()
-		defer ts.mu.Unlock()
-		for _, t := range ts.topics {
-			for _, h := range t.handlers {
-				if c, ok := h.(io.Closer); ok {
-					if err := c.Close(); err != nil && ts.closeErr == nil {
-						ts.closeErr = err
-					}
+		hs := ts.handlers
+		ts.mu.Unlock()
+		for _, h := range hs {
+			h.stop()
+		}
+		for _, h := range hs {
+			h.q.wait(deadline)
+		}
+		for _, h := range hs {
+			if c, ok := h.q.h.(io.Closer); ok {
+				if err := c.Close(); err != nil && ts.closeErr == nil {
+					ts.closeErr = err
 				}
 			}
 		}

@@ -69,9 +69,9 @@ func closeNodes(t *testing.T, nodes ...*Node) {
 }
 
 func TestNamedTopicSharedByNodes(t *testing.T) {
-	ts := NewTopics()
+	ts := NewTopics(nil)
 	topicRec := &recorder{}
-	ts.AddHandler("cpu", topicRec)
+	ts.AddHandler("cpu", "h", topicRec)
 	ownA, ownB := &recorder{}, &recorder{}
 	a := topicNode(t, "alert2", Routing{Topics: ts, TopicName: "cpu"}, ownA)
 	b := topicNode(t, "alert3", Routing{Topics: ts, TopicName: "cpu"}, ownB)
@@ -103,14 +103,15 @@ func TestNamedTopicSharedByNodes(t *testing.T) {
 func TestNamedTopicSeedsNewGroups(t *testing.T) {
 	// A node without handlers has no anonymous topic: its new groups start
 	// from the named topic's state, which another node set.
-	ts := NewTopics()
+	ts := NewTopics(nil)
 	rec := &recorder{}
-	ts.AddHandler("cpu", rec)
+	ts.AddHandler("cpu", "h", rec)
 	a := topicNode(t, "alert2", Routing{Topics: ts, TopicName: "cpu"}, nil)
 	b := topicNode(t, "alert3", Routing{Topics: ts, TopicName: "cpu"}, nil)
 	var sa, sb State
 	step(t, a, &sa, "h1", 0, Critical)
 	step(t, b, &sb, "h1", 1, OK) // a recovery: b's group starts CRITICAL
+	closeNodes(t, a, b)          // which drains the topic handlers' queues
 	want := []string{"h1 CRITICAL prev=OK", "h1 OK prev=CRITICAL"}
 	if fmt.Sprint(rec.got) != fmt.Sprint(want) {
 		t.Errorf("got %q, want %q", rec.got, want)
@@ -118,9 +119,9 @@ func TestNamedTopicSeedsNewGroups(t *testing.T) {
 }
 
 func TestInhibit(t *testing.T) {
-	ts := NewTopics()
+	ts := NewTopics(nil)
 	topicRec := &recorder{}
-	ts.AddHandler("sys", topicRec)
+	ts.AddHandler("sys", "h", topicRec)
 	// The host alert inhibits the "system" category per host.
 	hostAlert := topicNode(t, "alert2", Routing{Topics: ts, Inhibits: []Inhibit{{Category: "system", Tags: []string{"host"}}}}, &recorder{})
 	own := &recorder{}
@@ -149,7 +150,7 @@ func TestInhibit(t *testing.T) {
 }
 
 func TestInhibitorTagsMustAllMatch(t *testing.T) {
-	ts := NewTopics()
+	ts := NewTopics(nil)
 	in := ts.AddInhibitor("c", map[string]string{"host": "a", "dc": "x"})
 	tags := map[string]string{"host": "a", "dc": "x", "cpu": "0"}
 	if ts.IsInhibited("c", tags) {
@@ -197,9 +198,9 @@ func TestNamedTopicPersists(t *testing.T) {
 	// run starts a task of two handler-less nodes sharing the topic.
 	run := func() (*Topics, *Node, *recorder) {
 		store.tracked, store.tracks = map[string]pipeline.StateSource{}, 0
-		ts := NewTopics()
+		ts := NewTopics(nil)
 		rec := &recorder{}
-		ts.AddHandler("cpu", rec)
+		ts.AddHandler("cpu", "h", rec)
 		a := topicNode(t, "alert2", Routing{Topics: ts, TopicName: "cpu"}, nil)
 		b := topicNode(t, "alert3", Routing{Topics: ts, TopicName: "cpu"}, nil)
 		for _, n := range []*Node{a, b} {
@@ -223,6 +224,7 @@ func TestNamedTopicPersists(t *testing.T) {
 	ts, n, rec := run()
 	var s2 State
 	step(t, n, &s2, "h1", 20, OK)
+	closeNodes(t, n)
 	if want := []string{"h1 OK prev=CRITICAL"}; fmt.Sprint(rec.got) != fmt.Sprint(want) {
 		t.Errorf("after restart: %q, want %q", rec.got, want)
 	}
@@ -238,8 +240,8 @@ func (nopHandler) Handle(*Data) error { return nil }
 // BenchmarkTopicsCollect is the cost .topic() adds to an event: the copy,
 // the topic's state, one topic handler.
 func BenchmarkTopicsCollect(b *testing.B) {
-	ts := NewTopics()
-	ts.AddHandler("cpu", nopHandler{})
+	ts := NewTopics(nil)
+	ts.AddHandler("cpu", "h", nopHandler{})
 	d := &Data{ID: "cpu:nil", Level: Critical, Time: t0}
 	b.ReportAllocs()
 	for b.Loop() {

@@ -238,11 +238,3 @@ func fieldValue(v any) (pipeline.Value, bool, error) {
 	}
 	return pipeline.Value{}, false, fmt.Errorf("unsupported value %v (%T)", v, v)
 }
-
-// SetGroup sets the group of the batch and of its points.
-func SetGroup(b *pipeline.Batch, g *pipeline.Group) {
-	b.Group = g
-	for i := range b.Points {
-		b.Points[i].Group = g
-	}
-}

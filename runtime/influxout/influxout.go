@@ -351,6 +351,14 @@ func (n *Node) write(to dbrp, pts []*client.Point, closing bool) bool {
 	}
 }
 
+// Pending returns how many points are buffered and not yet being written:
+// the node's points_pending gauge. It is safe to call from any goroutine.
+func (n *Node) Pending() int64 {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	return int64(len(n.pending))
+}
+
 // Close writes what is buffered and stops the node. The errors of the
 // writes since the last delivery go to OnError; without one Close returns
 // them.

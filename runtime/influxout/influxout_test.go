@@ -178,8 +178,14 @@ func TestDropOldest(t *testing.T) {
 	for i := 0; i < 10; i++ {
 		n.WritePoint(pt(int64(i), float64(i)))
 	}
+	if p := n.Pending(); p != 3 {
+		t.Errorf("Pending() = %d, want the bound, 3", p)
+	}
 	if err := n.Close(); err != nil {
 		t.Fatal(err)
+	}
+	if p := n.Pending(); p != 0 {
+		t.Errorf("Pending() after Close = %d", p)
 	}
 	if dropped.Load() != 7 {
 		t.Errorf("points_dropped %d, want 7", dropped.Load())

@@ -145,6 +145,15 @@ func (p *Point) Clone() Point {
 	return c
 }
 
+// CopyTo makes dst a copy of p that shares no tags or fields with it,
+// reusing dst's slices: a node with several children gives each but the
+// last its own copy this way without allocating once the slices have grown.
+func (p *Point) CopyTo(dst *Point) {
+	tags, fields := append(dst.Tags[:0], p.Tags...), append(dst.Fields[:0], p.Fields...)
+	*dst = *p
+	dst.Tags, dst.Fields = tags, fields
+}
+
 // Batch is a group's points over a time range, as window() and query()
 // produce them. TMax is the batch time.
 type Batch struct {
@@ -237,17 +246,4 @@ func TagsMap(tags []Tag) map[string]string {
 		m[t.Key] = t.Value
 	}
 	return m
-}
-
-// LogAttrs describes a point for the log node: its name, group, tags and
-// fields as structured log attributes.
-func (p *Point) LogAttrs(prefix string) []any {
-	attrs := []any{"prefix", prefix, "name", p.Name, "group", p.Group.ID, "time", time.Unix(0, p.Time).UTC()}
-	for _, t := range p.Tags {
-		attrs = append(attrs, "tag_"+t.Key, t.Value)
-	}
-	for _, f := range p.Fields {
-		attrs = append(attrs, "field_"+f.Key, f.Value.Any())
-	}
-	return attrs
 }

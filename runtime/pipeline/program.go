@@ -24,6 +24,12 @@ type Program struct {
 	// the task's query nodes; the binary schedules and runs them and hands
 	// the results to the instance's Batch method (see BatchInstance).
 	Queries []Query
+	// TemplateID is the template a task was defined from ("" for a task of
+	// its own), and Vars the values its definition gives the template's
+	// vars, by name: what Kapacitor's task resource reports as
+	// "template-id" and "vars".
+	TemplateID string
+	Vars       []Var
 	// New starts an instance of the task. It fails when the task cannot
 	// start, as Kapacitor's would not: a handler that cannot be set up.
 	New func(env *Env) (Instance, error)
@@ -50,6 +56,17 @@ type Query struct {
 	// text, or "" for none.
 	Fill    string
 	Cluster string
+}
+
+// Var is the value of a template var: Type is Kapacitor's name of its type
+// (int, float, bool, string, regex, duration, lambda, list or star) and
+// Value an int64, float64, bool, string (a string, a regex's pattern or a
+// lambda's expression), time.Duration, []Var (a list, of strings and
+// stars) or nil (a star).
+type Var struct {
+	Name  string // "" in a list
+	Type  string
+	Value any
 }
 
 // TimeDim is a GROUP BY time(length, offset) dimension.

@@ -14,7 +14,12 @@ type NodeStats struct {
 	Out    []atomic.Int64
 	Errors atomic.Int64
 	// Counters are node-specific statistics, such as alerts_triggered.
-	Counters    []Counter
+	Counters []*Counter
+	// Gauges are node-specific levels read when the statistics are
+	// exported, such as the events waiting in an alert handler's queue.
+	// /metrics shows them; the DOT graph does not, as Kapacitor's has no
+	// such attributes.
+	Gauges      []Gauge
 	execNanos   atomic.Int64
 	execCount   atomic.Int64
 	cardinality atomic.Int64
@@ -27,22 +32,49 @@ type Counter struct {
 	Value atomic.Int64
 }
 
+// Gauge is a named node level, read by calling Read from any goroutine.
+type Gauge struct {
+	Name string
+	Read func() int64
+}
+
 // NewNodeStats makes the stats of a node with the given children count and
 // named counters.
 func NewNodeStats(children int, counters ...string) *NodeStats {
-	s := &NodeStats{Out: make([]atomic.Int64, children), Counters: make([]Counter, len(counters))}
+	s := &NodeStats{Out: make([]atomic.Int64, children), Counters: make([]*Counter, len(counters))}
 	for i, c := range counters {
-		s.Counters[i].Name = c
+		s.Counters[i] = &Counter{Name: c}
 	}
 	return s
+}
+
+// AddCounter returns the counter called name, adding it if the node has
+// none: the counters of what only the running task knows, such as the
+// alert handlers the configuration adds (global = true). Like Gauge, it
+// is for the task's set-up, before anything reads the stats.
+func (s *NodeStats) AddCounter(name string) *atomic.Int64 {
+	for _, c := range s.Counters {
+		if c.Name == name {
+			return &c.Value
+		}
+	}
+	c := &Counter{Name: name}
+	s.Counters = append(s.Counters, c)
+	return &c.Value
+}
+
+// Gauge adds a gauge called name that read measures. Call it while the
+// task is set up, before anything reads the stats.
+func (s *NodeStats) Gauge(name string, read func() int64) {
+	s.Gauges = append(s.Gauges, Gauge{Name: name, Read: read})
 }
 
 // Counter returns the counter called name; it panics on a name the node
 // was not made with, which is a code generation bug.
 func (s *NodeStats) Counter(name string) *atomic.Int64 {
-	for i := range s.Counters {
-		if s.Counters[i].Name == name {
-			return &s.Counters[i].Value
+	for _, c := range s.Counters {
+		if c.Name == name {
+			return &c.Value
 		}
 	}
 	panic("pipeline: no counter " + name)

@@ -35,7 +35,7 @@ type TaskInfo struct {
 	Type           string         `json:"type"`
 	DBRPs          []DBRP         `json:"dbrps"`
 	Script         string         `json:"script"`
-	Vars           map[string]any `json:"vars"`
+	Vars           map[string]Var `json:"vars"`
 	Dot            string         `json:"dot"`
 	Status         string         `json:"status"`
 	Executing      bool           `json:"executing"`
@@ -61,10 +61,11 @@ func (t *Task) Info(labels bool) TaskInfo {
 	return TaskInfo{
 		Link:           TaskLink(p.ID),
 		ID:             p.ID,
+		TemplateID:     p.TemplateID,
 		Type:           p.Type,
 		DBRPs:          dbrps,
 		Script:         p.Script,
-		Vars:           map[string]any{},
+		Vars:           TaskVars(p.Vars),
 		Dot:            string(t.Dot(labels)),
 		Status:         "enabled",
 		Executing:      true,

@@ -26,7 +26,7 @@ func nodeAttrs(s *pipeline.NodeStats) []nodeAttr {
 		{"working_cardinality", "", s.Cardinality()},
 	}
 	for i := range s.Counters {
-		c := &s.Counters[i]
+		c := s.Counters[i]
 		attrs = append(attrs, nodeAttr{name: c.Name, value: c.Value.Load()})
 	}
 	for i := range attrs {

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/tickc/tickc/runtime/alert"
 	"github.com/tickc/tickc/runtime/pipeline"
 )
 
@@ -22,7 +23,7 @@ func (s *Server) metricsHandler() http.Handler {
 	reg.MustRegister(
 		collectors.NewGoCollector(),
 		collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		&taskCollector{s: s, counters: map[string]*prometheus.Desc{}},
+		&taskCollector{s: s, counters: map[string]*prometheus.Desc{}, gauges: map[string]*prometheus.Desc{}},
 	)
 	// A bad metric (say, two counters of a node with one name) is logged
 	// and left out rather than failing the whole scrape.
@@ -61,6 +62,16 @@ var (
 		"Groups a node holds state for.", nodeLabels, nil)
 	descAvgExec = prometheus.NewDesc("tickc_node_avg_exec_time_seconds",
 		"Average time a point or batch spent in a node.", nodeLabels, nil)
+	topicHandlerLabels = []string{"topic", "handler"}
+
+	descTopicSent = prometheus.NewDesc("tickc_topic_handler_sent_total",
+		"Events a topic handler delivered.", topicHandlerLabels, nil)
+	descTopicFailed = prometheus.NewDesc("tickc_topic_handler_failed_total",
+		"Events a topic handler gave up on after its retries.", topicHandlerLabels, nil)
+	descTopicDropped = prometheus.NewDesc("tickc_topic_handler_dropped_total",
+		"Events dropped from a topic handler's full queue, or left in it when the binary stopped.", topicHandlerLabels, nil)
+	descTopicQueued = prometheus.NewDesc("tickc_topic_handler_queued",
+		"Events waiting in a topic handler's queue.", topicHandlerLabels, nil)
 	descRequests = prometheus.NewDesc("tickc_http_requests_total",
 		"HTTP requests served.", nil, nil)
 	descWriteRequests = prometheus.NewDesc("tickc_http_write_requests_total",
@@ -71,13 +82,15 @@ var (
 
 // taskCollector is a prometheus.Collector over the server's tasks. It is
 // unchecked (Describe sends nothing) because the node-specific counters,
-// tickc_node_<name>_total, depend on the tasks' nodes: alerts_triggered,
-// points_written, each alert handler's outcome counters, and so on.
+// tickc_node_<name>_total, and gauges, tickc_node_<name>, depend on the
+// tasks' nodes: alerts_triggered, points_written, each alert handler's
+// outcome counters and queue length, and so on.
 type taskCollector struct {
 	s *Server
 
 	mu       sync.Mutex
 	counters map[string]*prometheus.Desc // by counter name
+	gauges   map[string]*prometheus.Desc // by gauge name
 }
 
 func (c *taskCollector) Describe(chan<- *prometheus.Desc) {}
@@ -113,8 +126,11 @@ func (c *taskCollector) Collect(ch chan<- prometheus.Metric) {
 			counter(descErrors, s.Errors.Load(), id, n.Name, kind)
 			gauge(descCardinality, float64(s.Cardinality()), id, n.Name, kind)
 			gauge(descAvgExec, s.AvgExec().Seconds(), id, n.Name, kind)
-			for k := range s.Counters {
-				counter(c.counterDesc(s.Counters[k].Name), s.Counters[k].Value.Load(), id, n.Name, kind)
+			for _, k := range s.Counters {
+				counter(c.counterDesc(k.Name), k.Value.Load(), id, n.Name, kind)
+			}
+			for _, g := range s.Gauges {
+				gauge(c.gaugeDesc(g.Name), float64(g.Read()), id, n.Name, kind)
 			}
 			for j, child := range n.Children {
 				if cn := t.Program.Nodes[child]; !cn.Source {
@@ -123,17 +139,42 @@ func (c *taskCollector) Collect(ch chan<- prometheus.Metric) {
 			}
 		}
 	}
+	// The topic handlers of the alert services the tasks share.
+	seen := map[*alert.Topics]bool{}
+	for _, t := range c.s.tasks {
+		if t.Alerts == nil || seen[t.Alerts] {
+			continue
+		}
+		seen[t.Alerts] = true
+		for _, h := range t.Alerts.HandlerStats() {
+			counter(descTopicSent, h.Sent, h.Topic, h.Handler)
+			counter(descTopicFailed, h.Failed, h.Topic, h.Handler)
+			counter(descTopicDropped, h.Dropped, h.Topic, h.Handler)
+			gauge(descTopicQueued, float64(h.Queued), h.Topic, h.Handler)
+		}
+	}
 }
 
 // counterDesc returns the description of the node counter called name.
 func (c *taskCollector) counterDesc(name string) *prometheus.Desc {
+	return c.desc(c.counters, "tickc_node_"+metricName(name)+"_total",
+		"The node statistic "+name+", as the task's DOT graph shows it.", name)
+}
+
+// gaugeDesc returns the description of the node gauge called name.
+func (c *taskCollector) gaugeDesc(name string) *prometheus.Desc {
+	return c.desc(c.gauges, "tickc_node_"+metricName(name),
+		"The node gauge "+name+", such as an alert handler's queue length.", name)
+}
+
+// desc returns the description descs keeps for name, making it first.
+func (c *taskCollector) desc(descs map[string]*prometheus.Desc, metric, help, name string) *prometheus.Desc {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	d, ok := c.counters[name]
+	d, ok := descs[name]
 	if !ok {
-		d = prometheus.NewDesc("tickc_node_"+metricName(name)+"_total",
-			"The node statistic "+name+", as the task's DOT graph shows it.", nodeLabels, nil)
-		c.counters[name] = d
+		d = prometheus.NewDesc(metric, help, nodeLabels, nil)
+		descs[name] = d
 	}
 	return d
 }

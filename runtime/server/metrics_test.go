@@ -2,6 +2,7 @@ package server_test
 
 import (
 	"bytes"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http/httptest"
@@ -12,6 +13,7 @@ import (
 	"github.com/prometheus/common/expfmt"
 	"github.com/prometheus/common/model"
 
+	"github.com/tickc/tickc/runtime/alert"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/server"
 	"github.com/tickc/tickc/runtime/server/servertest"
@@ -115,6 +117,55 @@ func TestMetrics(t *testing.T) {
 		t.Errorf("requests: %v, want 5", got)
 	}
 }
+
+// Node gauges (an alert handler's queue length) are tickc_node_<name>
+// gauges and stay out of the DOT graph; the topic handlers of the alert
+// service a task shares are counted per topic and handler.
+func TestMetricsGaugesAndTopicHandlers(t *testing.T) {
+	srv, task, inst := start(t)
+	inst.Stats()[2].Gauge("post0_queued", func() int64 { return 7 })
+	ts := alert.NewTopics(nil)
+	ts.AddHandler("cpu", "ops", handlerFunc(func(*alert.Data) error { return nil }))
+	ts.AddHandler("cpu", "broken", handlerFunc(func(*alert.Data) error { return errors.New("no") }))
+	task.Alerts = ts
+	for range 3 {
+		ts.Collect("cpu", &alert.Data{ID: "cpu:a", Level: alert.Critical})
+	}
+	if err := ts.Close(); err != nil { // delivers the queued events
+		t.Fatal(err)
+	}
+
+	m := scrape(t, srv.URL)
+	node := []string{"task", "cpu_alert", "node", "alert2", "kind", "alert"}
+	ops, broken := []string{"topic", "cpu", "handler", "ops"}, []string{"topic", "cpu", "handler", "broken"}
+	for _, c := range []struct {
+		name   string
+		labels []string
+		want   float64
+	}{
+		{"tickc_node_post0_queued", node, 7},
+		{"tickc_topic_handler_sent_total", ops, 3},
+		{"tickc_topic_handler_failed_total", ops, 0},
+		{"tickc_topic_handler_sent_total", broken, 0},
+		{"tickc_topic_handler_failed_total", broken, 3},
+		{"tickc_topic_handler_dropped_total", broken, 0},
+		{"tickc_topic_handler_queued", ops, 0},
+	} {
+		if got := value(t, m, c.name, c.labels...); got != c.want {
+			t.Errorf("%s%v = %v, want %v", c.name, c.labels, got, c.want)
+		}
+	}
+	if m["tickc_node_post0_queued"].GetType() != dto.MetricType_GAUGE {
+		t.Errorf("tickc_node_post0_queued is a %v", m["tickc_node_post0_queued"].GetType())
+	}
+	if res := do(t, "GET", srv.URL+"/kapacitor/v1/tasks/cpu_alert", nil, nil); strings.Contains(res.body, "queued") {
+		t.Errorf("the DOT graph shows a gauge:\n%s", res.body)
+	}
+}
+
+type handlerFunc func(*alert.Data) error
+
+func (f handlerFunc) Handle(d *alert.Data) error { return f(d) }
 
 // BenchmarkMetrics measures a scrape of /metrics (the cost is per scrape:
 // nothing is counted per point for it).

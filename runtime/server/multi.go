@@ -41,7 +41,11 @@ type Router struct {
 	parser  lineprotocol.Parser
 	conv    Converter
 	targets []*worker // scratch of Write
-	full    []*worker // scratch of enqueue
+	// tap, when set, sees the points queued for the task tapID (any task
+	// when ""): see SetTap.
+	tap   func(db, rp string, lp *lineprotocol.Parser)
+	tapID string
+	full  []*worker // scratch of enqueue
 	// free holds writes for reuse, returned by the last task to take
 	// them (a channel rather than a sync.Pool, which drops items at GC).
 	free chan *write
@@ -93,6 +97,17 @@ func (r *Router) Tasks() []*Task {
 	return out
 }
 
+// SetTap registers f to see every point that a write queues for the task
+// id, or for any task when id is "", as parsed, with the database and
+// retention policy it was written to (the default one when the write named
+// none); nil removes it. The record command uses it. f runs under the
+// router's lock, in the order of the writes, before the point is queued.
+func (r *Router) SetTap(id string, f func(db, rp string, lp *lineprotocol.Parser)) {
+	r.mu.Lock()
+	r.tap, r.tapID = f, id
+	r.mu.Unlock()
+}
+
 // Write parses body as line protocol written to db and rp, as Task.Write
 // does, and queues the points for every stream task that reads db and rp.
 // Points reports the points queued (for one task or more), Ignored those
@@ -116,11 +131,15 @@ func (r *Router) Write(db, rp string, body []byte, precision lineprotocol.Precis
 	}
 	m.db, m.rp = db, rp
 	m.points, m.tags, m.fields = m.points[:0], m.tags[:0], m.fields[:0]
+	tapped := r.tapped()
 	r.parser.Reset(body, precision, now)
 	for r.parser.Next() {
 		if len(r.targets) == 0 {
 			res.Ignored++
 			continue
+		}
+		if tapped != nil {
+			r.tap(db, tapped.task.rp(rp), &r.parser)
 		}
 		// Points keep pointing into a slab that append outgrows: the old
 		// one stays valid.
@@ -154,6 +173,20 @@ func (r *Router) Write(db, rp string, body []byte, precision lineprotocol.Precis
 		w.task.rejected.Add(int64(res.Bad))
 	}
 	return res
+}
+
+// tapped returns the target of the write in progress whose points the tap
+// sees, if any.
+func (r *Router) tapped() *worker {
+	if r.tap == nil {
+		return nil
+	}
+	for _, w := range r.targets {
+		if r.tapID == "" || w.task.Program.ID == r.tapID {
+			return w
+		}
+	}
+	return nil
 }
 
 // enqueue queues m for each of targets: first for every task with room,

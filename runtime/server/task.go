@@ -28,6 +28,10 @@ type Task struct {
 	// DefaultRP is the retention policy of writes that name none, as
 	// kapacitor.conf's default-retention-policy.
 	DefaultRP string
+	// Alerts is the alert service the task shares with the binary's other
+	// tasks (pipeline.Env.Alerts), if it uses one: /metrics reports its
+	// topic handlers.
+	Alerts *alert.Topics
 
 	mu     sync.Mutex // held while the instance runs
 	parser lineprotocol.Parser

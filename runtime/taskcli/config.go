@@ -49,15 +49,30 @@ data_dir = ""
   format = "text"
 `
 
-// influxDBSection is the [[influxdb]] section `config` prints for a batch
-// task: every key of kapacitor.conf's section that a task binary reads
-// (InfluxDBConfig), with Kapacitor's defaults. Copy the section, with
-// another name, for each cluster that .cluster() names.
-const influxDBSection = `
+// influxDBSection is the [[influxdb]] section `config` prints: every key
+// of kapacitor.conf's section that a task binary reads (InfluxDBConfig),
+// with Kapacitor's defaults. A batch task needs the section to run its
+// queries, so it is printed enabled; a stream task only uses it for
+// subscriptions, which must not start by surprise, so it is printed
+// disabled. Copy the section, with another name, for each cluster that
+// .cluster() names.
+func influxDBSection(batch bool) string {
+	enabled := "  # Set to true to have InfluxDB send the task the points written to its\n" +
+		"  # databases (a subscription per database and retention policy).\n" +
+		"  enabled = false\n"
+	if batch {
+		enabled = "  enabled = true\n"
+	}
+	return influxDBHeader + enabled + influxDBKeys
+}
+
+const influxDBHeader = `
 [[influxdb]]
-  # An InfluxDB 1.x server or cluster: the task's queries run against it.
-  enabled = true
-  name = "default"
+  # An InfluxDB 1.x server or cluster: the task's queries run against it,
+  # and it sends stream tasks their points through subscriptions.
+`
+
+const influxDBKeys = `  name = "default"
   # The section used by queries without .cluster(); else the first enabled.
   default = true
   # The servers of the cluster, one request each in turn.

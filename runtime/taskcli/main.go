@@ -213,9 +213,7 @@ it, and pass it to serve, replay or record:
    ` + r.name + " config > task.conf\n   " + r.name + " serve --config task.conf",
 		Action: func(c *cli.Context) error {
 			text := DefaultConfig
-			if len(r.p.Queries) > 0 { // a batch task queries InfluxDB
-				text += influxDBSection
-			}
+			text += influxDBSection(len(r.p.Queries) > 0)
 			// The sections of the alert services the task's handlers use.
 			for _, s := range r.p.Services {
 				if section, ok := handlers.DefaultSection(s); ok {

@@ -106,6 +106,7 @@ ID" print what "kapacitor list tasks" and "kapacitor show ID" print.`, len(m.pro
 		Commands: []*cli.Command{
 			m.serveCommand(),
 			m.replayCommand(),
+			m.recordCommand(),
 			m.listCommand(),
 			m.showCommand(),
 			m.configCommand(),
@@ -200,6 +201,10 @@ func (m *multiRunner) serveCommand() *cli.Command {
 Each task runs on its own goroutine, so that a slow one does not hold up
 the others; a write is answered once its points are queued for the tasks.
 A task's alert state is kept in DATA_DIR/ID.db when a data directory is set.
+Batch tasks run their queries on schedule against the [[influxdb]] sections
+of --config. For each of those sections, serve keeps one InfluxDB
+subscription (named after this binary) per database and retention policy
+that a stream task reads, pointing at its own /write, as Kapacitor does.
 SIGINT or SIGTERM stops the tasks once they have taken what was queued.`,
 		Flags: []cli.Flag{configFlag(), httpBindFlag(), logLevelFlag(), logFormatFlag(), dataDirFlag(false), cpuProfileFlag(), statsFlag()},
 		Action: func(c *cli.Context) error {
@@ -216,20 +221,25 @@ SIGINT or SIGTERM stops the tasks once they have taken what was queued.`,
 				return err
 			}
 			defer prof.stop(0) // if the run ended early; a no-op after stop
-			return m.serve(c.Context, cfg, dataDir(c, cfg, false), log, prof)
+			return m.serve(c.Context, cfg, dataDir(c, cfg, false), log, prof, nil, "", 0)
 		},
 	}
 }
 
-// serve runs the tasks behind the HTTP API until ctx is done or the
-// listener fails. prof measures from when the tasks serve until they have
-// stopped; --stats counts the points written that a task reads, once each.
-func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, log *slog.Logger, prof *profiler) (err error) {
+// serve runs the tasks behind the HTTP API until ctx is done, the
+// duration (if not zero) has passed, or the listener fails. prof, if not
+// nil, measures from when the tasks serve until they have stopped; --stats
+// counts the points written that a task reads, once each. rec, if not nil,
+// sees every point written for the task tapID (for any task when "").
+func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, log *slog.Logger, prof *profiler, rec *recorder, tapID string, duration time.Duration) (err error) {
 	s, err := m.start(m.progs, cfg, dataDir, log, false)
 	if err != nil {
 		return err
 	}
 	router := server.NewRouter(s.tasks)
+	if rec != nil {
+		router.SetTap(tapID, rec.write)
+	}
 	ln, err := net.Listen("tcp", cfg.HTTP.BindAddress)
 	if err != nil {
 		s.close(router)
@@ -246,11 +256,13 @@ func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, lo
 		ReadHeaderTimeout: 30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
 	}
-	prof.restart()
+	if prof != nil {
+		prof.restart()
+	}
 	served := make(chan error, 1)
 	go func() { served <- hs.Serve(ln) }()
 	var stops []func()
-	stopQueries := func() {
+	stopAll := func() {
 		for _, stop := range stops {
 			stop()
 		}
@@ -259,22 +271,41 @@ func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, lo
 		stop, err := m.task(p).startQueries(ctx, cfg, log, s.tasks[i])
 		if err != nil {
 			hs.Close()
-			stopQueries()
+			stopAll()
 			s.close(router)
 			return fmt.Errorf("task %s: %w", p.ID, err)
 		}
 		stops = append(stops, stop)
 	}
+	// One set of InfluxDB subscriptions for the stream tasks' DBRPs
+	// (subscriptions.go), as one Kapacitor has for all its tasks.
+	stopSubs, err := startSubscriptions(ctx, cfg, log, ln.Addr(), "tasks\x00"+m.name, streamDBRPs(m.progs...))
+	if err != nil {
+		hs.Close()
+		stopAll()
+		s.close(router)
+		return err
+	}
+	// Stopped first: left in InfluxDB, as Kapacitor leaves them.
+	stops = append([]func(){stopSubs}, stops...)
 	addr := ln.Addr().String()
 	log.Info("serving tasks", "tasks", len(m.progs), "url", "http://"+addr+server.BasePath+"/tasks")
 	if m.onListen != nil {
 		m.onListen(addr)
 	}
 
+	var timeUp <-chan time.Time
+	if duration > 0 {
+		timer := time.NewTimer(duration)
+		defer timer.Stop()
+		timeUp = timer.C
+	}
 	var serveErr error
 	select {
 	case <-ctx.Done():
 		log.Info("stopping", "reason", "signal")
+	case <-timeUp:
+		log.Info("stopping", "reason", "duration elapsed", "duration", duration)
 	case serveErr = <-served:
 	}
 	stopCtx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.HTTP.ShutdownTimeout))
@@ -282,15 +313,17 @@ func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, lo
 	if err := hs.Shutdown(stopCtx); err != nil {
 		log.Warn("requests still in progress when stopping", "error", err)
 	}
-	stopQueries()
+	stopAll()
 	closeErr := s.close(router)
 	if closeErr != nil {
 		log.Error("closing the tasks", "error", closeErr)
 	}
 	c := router.Counts()
 	log.Info("stopped", "points", c.Received, "ignored", c.Ignored, "rejected_lines", c.Rejected, "writes_waited", router.Waits())
-	if err := prof.stop(c.Received); err != nil && closeErr == nil {
-		closeErr = err
+	if prof != nil {
+		if err := prof.stop(c.Received); err != nil && closeErr == nil {
+			closeErr = err
+		}
 	}
 	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
 		return serveErr
@@ -456,6 +489,67 @@ func (m *multiRunner) replay(ctx context.Context, cfg *Config, log *slog.Logger,
 		}
 	}
 	return nil
+}
+
+func (m *multiRunner) recordCommand() *cli.Command {
+	taskFlag := func(usage string) cli.Flag { return &cli.StringFlag{Name: "task", Usage: usage} }
+	return &cli.Command{
+		Name:  "record",
+		Usage: "record the data the tasks receive, to replay it later",
+		Subcommands: []*cli.Command{{
+			Name:  "stream",
+			Usage: "serve the tasks for a while and record the points a task receives",
+			Description: `Serves the tasks as "serve" does for --duration, and writes every point
+written for the databases and retention policies of the task --task ID
+(of any task, without --task) to FILE, in Kapacitor's stream recording
+format (.srpl), as "kapacitor record stream -task ID" does. SIGINT or
+SIGTERM end the recording early; the file is still complete.`,
+			Flags: append(recordStreamFlags(), taskFlag("record what task `ID` receives")),
+			Action: func(c *cli.Context) error {
+				id := c.String("task")
+				if c.IsSet("task") {
+					p, err := m.program(id)
+					if err != nil {
+						return err
+					}
+					if p.Type == "batch" {
+						return usageError{fmt.Errorf("record stream needs a stream task; %s is a batch task (use record batch)", id)}
+					}
+				}
+				return recordStream(c, m.task(m.progs[0]).setup, func(cfg *Config, log *slog.Logger, rec *recorder) error {
+					return m.serve(c.Context, cfg, dataDir(c, cfg, false), log, nil, rec, id, c.Duration("duration"))
+				})
+			},
+		}, {
+			Name:  "batch",
+			Usage: "run a batch task's queries over a past time range and record their results",
+			Description: `Runs the queries of the batch task --task ID against InfluxDB over
+--past DURATION or from --start to --stop, as "kapacitor record batch
+-task ID" does, and writes Kapacitor's batch recording (.brpl) to FILE,
+which "replay --task ID" reads. See the record batch of a single-task
+binary for the details.`,
+			Flags: append(recordBatchFlags(), taskFlag("record the queries of the batch task `ID`; required")),
+			Action: func(c *cli.Context) error {
+				if !c.IsSet("task") {
+					return usageError{fmt.Errorf("record batch needs --task ID (one of %s)", strings.Join(m.ids(), ", "))}
+				}
+				p, err := m.program(c.String("task"))
+				if err != nil {
+					return err
+				}
+				return m.task(p).recordBatch(c)
+			},
+		}, {
+			Name:  "query",
+			Usage: "run one InfluxQL query and record its result",
+			Description: `Runs --query (its source written "db"."rp"."m") against the default
+[[influxdb]] section or --cluster, as "kapacitor record query" does, and
+records the result as a stream (.srpl) or batch (.brpl) recording, by
+--type.`,
+			Flags:  recordQueryFlags(),
+			Action: m.task(m.progs[0]).recordQuery,
+		}},
+	}
 }
 
 // urlFlag is the --url of list and show.
@@ -630,9 +724,7 @@ alert services the tasks' handlers use.`,
 					services[s] = true
 				}
 			}
-			if batch {
-				text += influxDBSection
-			}
+			text += influxDBSection(batch)
 			names := make([]string, 0, len(services))
 			for s := range services {
 				names = append(names, s)

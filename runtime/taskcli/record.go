@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"time"
 
@@ -33,42 +34,54 @@ Example:
 
    $TASK record stream --duration 60s -o cpu.srpl
    $TASK replay cpu.srpl`),
-			Flags: []cli.Flag{
-				&cli.DurationFlag{Name: "duration", Value: time.Minute, Usage: "record for `DURATION`, such as 60s or 5m"},
-				&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true, Usage: "write the recording to `FILE` (.srpl); required"},
-				configFlag(), httpBindFlag(), logLevelFlag(), logFormatFlag(), dataDirFlag(false),
-			},
+			Flags: recordStreamFlags(),
 			Action: func(c *cli.Context) error {
-				if c.Args().Present() {
-					return usageError{fmt.Errorf("record stream takes no arguments, got %q", c.Args().Slice())}
-				}
-				if c.String("output") == "" {
-					return usageError{fmt.Errorf("record stream needs -o FILE to write the recording to")}
-				}
-				if c.Duration("duration") <= 0 {
-					return usageError{fmt.Errorf("--duration must be positive")}
-				}
-				cfg, log, closeLog, err := r.setup(c)
-				if err != nil {
-					return err
-				}
-				defer closeLog()
-				path := c.String("output")
-				rec, err := newRecorder(path, func(err error) {
-					log.Warn("a point could not be recorded", "error", err)
+				return recordStream(c, r.setup, func(cfg *Config, log *slog.Logger, rec *recorder) error {
+					return r.serve(c.Context, cfg, dataDir(c, cfg, false), log, rec, c.Duration("duration"), nil)
 				})
-				if err != nil {
-					return err
-				}
-				err = r.serve(c.Context, cfg, dataDir(c, cfg, false), log, rec, c.Duration("duration"), nil)
-				if cerr := rec.close(); cerr != nil && err == nil {
-					err = fmt.Errorf("writing %s: %w", path, cerr)
-				}
-				log.Info("recorded", "points", rec.points, "skipped", rec.skipped, "file", path)
-				return err
 			},
 		}, r.recordBatchCommand(), r.recordQueryCommand()},
 	}
+}
+
+func recordStreamFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.DurationFlag{Name: "duration", Value: time.Minute, Usage: "record for `DURATION`, such as 60s or 5m"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true, Usage: "write the recording to `FILE` (.srpl); required"},
+		configFlag(), httpBindFlag(), logLevelFlag(), logFormatFlag(), dataDirFlag(false),
+	}
+}
+
+// recordStream is the action of record stream: it checks the arguments,
+// sets up with setup, and runs serve with a recorder writing to -o FILE.
+func recordStream(c *cli.Context, setup func(*cli.Context) (*Config, *slog.Logger, func(), error), serve func(*Config, *slog.Logger, *recorder) error) error {
+	if c.Args().Present() {
+		return usageError{fmt.Errorf("record stream takes no arguments, got %q", c.Args().Slice())}
+	}
+	if c.String("output") == "" {
+		return usageError{fmt.Errorf("record stream needs -o FILE to write the recording to")}
+	}
+	if c.Duration("duration") <= 0 {
+		return usageError{fmt.Errorf("--duration must be positive")}
+	}
+	cfg, log, closeLog, err := setup(c)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	path := c.String("output")
+	rec, err := newRecorder(path, func(err error) {
+		log.Warn("a point could not be recorded", "error", err)
+	})
+	if err != nil {
+		return err
+	}
+	err = serve(cfg, log, rec)
+	if cerr := rec.close(); cerr != nil && err == nil {
+		err = fmt.Errorf("writing %s: %w", path, cerr)
+	}
+	log.Info("recorded", "points", rec.points, "skipped", rec.skipped, "file", path)
+	return err
 }
 
 func (r *runner) recordBatchCommand() *cli.Command {
@@ -93,58 +106,65 @@ Examples:
    $TASK record batch --past 20m -o cpu.brpl
    $TASK record batch --start 2026-01-01T00:00:00Z --stop 2026-01-01T01:00:00Z -o cpu.brpl
    $TASK replay cpu.brpl`),
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "past", Usage: "record the `DURATION` until now, such as 20m or 1d"},
-			&cli.StringFlag{Name: "start", Usage: "record from `TIME` (RFC 3339, such as 2026-01-01T00:00:00Z)"},
-			&cli.StringFlag{Name: "stop", Usage: "record until `TIME` (RFC 3339; default: now)"},
-			&cli.StringFlag{Name: "cluster", Usage: "query the [[influxdb]] section `NAME` instead of each query's own"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true, Usage: "write the recording to `FILE` (.brpl); required"},
-			configFlag(), logLevelFlag(),
-		},
-		Action: func(c *cli.Context) error {
-			if c.Args().Present() {
-				return usageError{fmt.Errorf("record batch takes no arguments, got %q", c.Args().Slice())}
-			}
-			if r.p.Type != "batch" {
-				return usageError{fmt.Errorf("record batch needs a batch task; %s is a %s task (use record stream)", r.p.ID, r.p.Type)}
-			}
-			path := c.String("output")
-			if path == "" {
-				return usageError{fmt.Errorf("record batch needs -o FILE to write the recording to")}
-			}
-			now := time.Now()
-			start, stop, err := recordRange(c.String("past"), c.String("start"), c.String("stop"), now)
-			if err != nil {
-				return usageError{err}
-			}
-			cfg, log, closeLog, err := r.setup(c)
-			if err != nil {
-				return err
-			}
-			defer closeLog()
-			var clients []batch.Querier
-			for _, q := range r.p.Queries {
-				cluster := q.Cluster
-				if c.IsSet("cluster") {
-					cluster = c.String("cluster")
-				}
-				cl, err := cfg.queryClient(cluster)
-				if err != nil {
-					return fmt.Errorf("%s: %w", q.Node, err)
-				}
-				defer cl.Close()
-				clients = append(clients, cl)
-			}
-			st, err := writeBatchRecording(path, func(w *batch.RecordingWriter) (batch.RecordStats, error) {
-				return batch.Record(c.Context, clients, r.p.Queries, start, stop, now, w)
-			})
-			if err != nil {
-				return err
-			}
-			log.Info("recorded", "queries", st.Queries, "batches", st.Batches, "points", st.Points, "start", start, "stop", stop, "file", path)
-			return nil
-		},
+		Flags:  recordBatchFlags(),
+		Action: r.recordBatch,
 	}
+}
+
+func recordBatchFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "past", Usage: "record the `DURATION` until now, such as 20m or 1d"},
+		&cli.StringFlag{Name: "start", Usage: "record from `TIME` (RFC 3339, such as 2026-01-01T00:00:00Z)"},
+		&cli.StringFlag{Name: "stop", Usage: "record until `TIME` (RFC 3339; default: now)"},
+		&cli.StringFlag{Name: "cluster", Usage: "query the [[influxdb]] section `NAME` instead of each query's own"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true, Usage: "write the recording to `FILE` (.brpl); required"},
+		configFlag(), logLevelFlag(),
+	}
+}
+
+// recordBatch is the action of record batch for the task of r.
+func (r *runner) recordBatch(c *cli.Context) error {
+	if c.Args().Present() {
+		return usageError{fmt.Errorf("record batch takes no arguments, got %q", c.Args().Slice())}
+	}
+	if r.p.Type != "batch" {
+		return usageError{fmt.Errorf("record batch needs a batch task; %s is a %s task (use record stream)", r.p.ID, r.p.Type)}
+	}
+	path := c.String("output")
+	if path == "" {
+		return usageError{fmt.Errorf("record batch needs -o FILE to write the recording to")}
+	}
+	now := time.Now()
+	start, stop, err := recordRange(c.String("past"), c.String("start"), c.String("stop"), now)
+	if err != nil {
+		return usageError{err}
+	}
+	cfg, log, closeLog, err := r.setup(c)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	var clients []batch.Querier
+	for _, q := range r.p.Queries {
+		cluster := q.Cluster
+		if c.IsSet("cluster") {
+			cluster = c.String("cluster")
+		}
+		cl, err := cfg.queryClient(cluster)
+		if err != nil {
+			return fmt.Errorf("%s: %w", q.Node, err)
+		}
+		defer cl.Close()
+		clients = append(clients, cl)
+	}
+	st, err := writeBatchRecording(path, func(w *batch.RecordingWriter) (batch.RecordStats, error) {
+		return batch.Record(c.Context, clients, r.p.Queries, start, stop, now, w)
+	})
+	if err != nil {
+		return err
+	}
+	log.Info("recorded", "queries", st.Queries, "batches", st.Batches, "points", st.Points, "start", start, "stop", stop, "file", path)
+	return nil
 }
 
 // recordRange is the time range of record batch: --past until now, or
@@ -207,55 +227,62 @@ Examples:
       --query 'SELECT usage_idle FROM "telegraf"."autogen"."cpu" WHERE time > now() - 1h'
    $TASK record query --type batch -o cpu.brpl \
       --query 'SELECT mean(usage_idle) FROM "telegraf"."autogen"."cpu" WHERE time > now() - 1h GROUP BY time(1m), host'`),
-		Flags: []cli.Flag{
-			&cli.StringFlag{Name: "query", Usage: "the InfluxQL `SELECT` statement to run; required"},
-			&cli.StringFlag{Name: "type", Usage: "record for a `TYPE` of task: stream or batch; required"},
-			&cli.StringFlag{Name: "cluster", Usage: "query the [[influxdb]] section `NAME` instead of the default"},
-			&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true, Usage: "write the recording to `FILE`; required"},
-			configFlag(), logLevelFlag(),
-		},
-		Action: func(c *cli.Context) error {
-			if c.Args().Present() {
-				return usageError{fmt.Errorf("record query takes no arguments, got %q", c.Args().Slice())}
-			}
-			text, typ, path := c.String("query"), c.String("type"), c.String("output")
-			switch {
-			case text == "":
-				return usageError{fmt.Errorf("record query needs --query 'SELECT ...'")}
-			case typ != "stream" && typ != "batch":
-				return usageError{fmt.Errorf("record query needs --type stream or --type batch, got %q", typ)}
-			case path == "":
-				return usageError{fmt.Errorf("record query needs -o FILE to write the recording to")}
-			}
-			db, rp, err := queryDBRP(text)
-			if err != nil {
-				return usageError{err}
-			}
-			cfg, log, closeLog, err := r.setup(c)
-			if err != nil {
-				return err
-			}
-			defer closeLog()
-			cl, err := cfg.queryClient(c.String("cluster"))
-			if err != nil {
-				return err
-			}
-			defer cl.Close()
-			var st batch.RecordStats
-			if typ == "batch" {
-				st, err = writeBatchRecording(path, func(w *batch.RecordingWriter) (batch.RecordStats, error) {
-					return batch.RecordQuery(cl, text, w)
-				})
-			} else {
-				st, err = recordQueryStream(cl, text, db, rp, path)
-			}
-			if err != nil {
-				return err
-			}
-			log.Info("recorded", "type", typ, "batches", st.Batches, "points", st.Points, "file", path)
-			return nil
-		},
+		Flags:  recordQueryFlags(),
+		Action: r.recordQuery,
 	}
+}
+
+func recordQueryFlags() []cli.Flag {
+	return []cli.Flag{
+		&cli.StringFlag{Name: "query", Usage: "the InfluxQL `SELECT` statement to run; required"},
+		&cli.StringFlag{Name: "type", Usage: "record for a `TYPE` of task: stream or batch; required"},
+		&cli.StringFlag{Name: "cluster", Usage: "query the [[influxdb]] section `NAME` instead of the default"},
+		&cli.StringFlag{Name: "output", Aliases: []string{"o"}, TakesFile: true, Usage: "write the recording to `FILE`; required"},
+		configFlag(), logLevelFlag(),
+	}
+}
+
+// recordQuery is the action of record query.
+func (r *runner) recordQuery(c *cli.Context) error {
+	if c.Args().Present() {
+		return usageError{fmt.Errorf("record query takes no arguments, got %q", c.Args().Slice())}
+	}
+	text, typ, path := c.String("query"), c.String("type"), c.String("output")
+	switch {
+	case text == "":
+		return usageError{fmt.Errorf("record query needs --query 'SELECT ...'")}
+	case typ != "stream" && typ != "batch":
+		return usageError{fmt.Errorf("record query needs --type stream or --type batch, got %q", typ)}
+	case path == "":
+		return usageError{fmt.Errorf("record query needs -o FILE to write the recording to")}
+	}
+	db, rp, err := queryDBRP(text)
+	if err != nil {
+		return usageError{err}
+	}
+	cfg, log, closeLog, err := r.setup(c)
+	if err != nil {
+		return err
+	}
+	defer closeLog()
+	cl, err := cfg.queryClient(c.String("cluster"))
+	if err != nil {
+		return err
+	}
+	defer cl.Close()
+	var st batch.RecordStats
+	if typ == "batch" {
+		st, err = writeBatchRecording(path, func(w *batch.RecordingWriter) (batch.RecordStats, error) {
+			return batch.RecordQuery(cl, text, w)
+		})
+	} else {
+		st, err = recordQueryStream(cl, text, db, rp, path)
+	}
+	if err != nil {
+		return err
+	}
+	log.Info("recorded", "type", typ, "batches", st.Batches, "points", st.Points, "file", path)
+	return nil
 }
 
 // queryDBRP is the database and retention policy of a query's single

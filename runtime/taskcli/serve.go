@@ -113,7 +113,7 @@ func (r *runner) serve(ctx context.Context, cfg *Config, dataDir string, log *sl
 		return err
 	}
 	// A stream task's InfluxDB subscriptions (subscriptions.go).
-	stopSubs, err := r.startSubscriptions(ctx, cfg, log, ln.Addr())
+	stopSubs, err := startSubscriptions(ctx, cfg, log, ln.Addr(), r.p.ID, streamDBRPs(r.p))
 	if err != nil {
 		hs.Close()
 		stopQueries()

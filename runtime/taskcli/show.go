@@ -1,6 +1,7 @@
 package taskcli
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"sort"
 	"strings"
 	"syscall"
 	"time"
@@ -122,14 +124,16 @@ func staticInfo(p *pipeline.Program) *server.TaskInfo {
 		}
 	}
 	return &server.TaskInfo{
-		ID:       p.ID,
-		Type:     p.Type,
-		DBRPs:    dbrps(p),
-		Script:   p.Script,
-		Dot:      string(server.StaticDot(p)),
-		Status:   "disabled",
-		Created:  built,
-		Modified: built,
+		ID:         p.ID,
+		TemplateID: p.TemplateID,
+		Type:       p.Type,
+		DBRPs:      dbrps(p),
+		Script:     p.Script,
+		Vars:       server.TaskVars(p.Vars),
+		Dot:        string(server.StaticDot(p)),
+		Status:     "disabled",
+		Created:    built,
+		Modified:   built,
 	}
 }
 
@@ -154,5 +158,60 @@ func printShow(w io.Writer, t *server.TaskInfo) {
 	fmt.Fprintln(w, "LastEnabled:", t.LastEnabled.Format(time.RFC822))
 	fmt.Fprintln(w, "Databases Retention Policies:", t.DBRPs)
 	fmt.Fprintf(w, "TICKscript:\n%s\n", t.Script)
+	if len(t.Vars) > 0 {
+		fmt.Fprintln(w, "Vars:")
+		const row = "%-30s%-10v%-40v\n"
+		fmt.Fprintf(w, row, "Name", "Type", "Value")
+		names := make([]string, 0, len(t.Vars))
+		for name := range t.Vars {
+			names = append(names, name)
+		}
+		sort.Strings(names)
+		for _, name := range names {
+			v := t.Vars[name]
+			fmt.Fprintf(w, row, name, v.Type, varText(v))
+		}
+	}
 	fmt.Fprintf(w, "DOT:\n%s\n", t.Dot)
+}
+
+// varText is a var's value as "kapacitor show" prints it: Go's formatting
+// of the value its client decodes (a duration as time.Duration), a list as
+// [a, b, *].
+func varText(v server.Var) string {
+	// The value as the JSON of the API decodes, whether it came from there
+	// or from the program.
+	var x any
+	if b, err := json.Marshal(v.Value); err == nil {
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.UseNumber()
+		dec.Decode(&x)
+	}
+	switch v.Type {
+	case "duration":
+		if n, ok := x.(json.Number); ok {
+			if ns, err := n.Int64(); err == nil {
+				return time.Duration(ns).String()
+			}
+		}
+	case "float":
+		if n, ok := x.(json.Number); ok {
+			if f, err := n.Float64(); err == nil {
+				return fmt.Sprint(f)
+			}
+		}
+	case "list":
+		items, _ := x.([]any)
+		texts := make([]string, len(items))
+		for i, item := range items {
+			m, _ := item.(map[string]any)
+			if m["type"] == "star" {
+				texts[i] = "*"
+			} else {
+				texts[i] = fmt.Sprint(m["value"])
+			}
+		}
+		return "[" + strings.Join(texts, ", ") + "]"
+	}
+	return fmt.Sprint(x)
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/tickc/tickc/runtime/alert"
 	"github.com/tickc/tickc/runtime/alert/store"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/server"
@@ -63,7 +64,9 @@ func (r *runner) start(env *pipeline.Env, dataDir string, log *slog.Logger) (*se
 		closeState(st, &err)
 		return nil, nil, fmt.Errorf("starting task %s: %w", r.p.ID, err)
 	}
-	return server.NewTask(r.p, inst), st, nil
+	task := server.NewTask(r.p, inst)
+	task.Alerts, _ = env.Alerts.(*alert.Topics)
+	return task, st, nil
 }
 
 // closeState commits and closes st (nil is fine), keeping the first error.

@@ -6,7 +6,8 @@ package taskcli
 // For every enabled [[influxdb]] section of the configuration (none when
 // the configuration has no such section: the defaults subscribe nowhere)
 // without disable-subscriptions = true, serve keeps one subscription per
-// DBRP of a stream task:
+// DBRP that a stream task of the binary reads (for a binary of several
+// tasks, the union of their DBRPs, each subscribed once):
 //
 //	CREATE SUBSCRIPTION "kapacitor-<id>" ON "<db>"."<rp>" DESTINATIONS ANY '<protocol>://<host>:<port>'
 //
@@ -16,19 +17,23 @@ package taskcli
 // them when serving starts and again every subscriptions-sync-interval
 // (default 1m, as in Kapacitor; 0 means the default): a missing
 // subscription is created, one whose destination changed is dropped and
-// created again, and one with the task's name on a DBRP the task does not
-// read is dropped. Errors (InfluxDB down, database not yet created) are
+// created again, and one with the binary's name on a DBRP none of its
+// tasks reads is dropped. Errors (InfluxDB down, database not yet created) are
 // logged and retried at the next sync; they never stop the task. As in
 // Kapacitor, a graceful stop leaves the subscriptions in place (Kapacitor
 // drops them only when a cluster is removed or disabled at run time).
 //
 // Where Kapacitor puts its cluster ID (subscription-mode = "cluster", the
 // default) or server ID (subscription-mode = "server"), a task binary puts
-// a stable ID derived from its task ID and the destination host name (and,
+// a stable ID derived from its owner and the destination host name (and,
 // in server mode, the destination port too): the first 16 bytes of
-// SHA-1("tickc\x00" + mode + "\x00" + task ID + "\x00" + host [+ "\x00" +
-// port]), printed as a UUID. The same task on the same host therefore
-// finds its subscription again after a restart, and different tasks get
+// SHA-1("tickc\x00" + mode + "\x00" + owner + "\x00" + host [+ "\x00" +
+// port]), printed as a UUID. The owner of a single-task binary is its task
+// ID; that of a binary of several tasks is "tasks\x00" and the name it was
+// run as (so not any task's ID), which stays the same when tasks are added
+// or removed: its subscription follows the new DBRPs instead of leaving
+// the old ones behind. The same binary on the same host therefore finds
+// its subscription again after a restart, and different binaries get
 // different subscriptions, since each binary is its own "Kapacitor".
 //
 // Not supported: subscription-protocol = "udp", subscription tokens (auth),
@@ -50,6 +55,7 @@ import (
 	client "github.com/influxdata/influxdb1-client/v2"
 
 	"github.com/tickc/tickc/runtime/batch"
+	"github.com/tickc/tickc/runtime/pipeline"
 )
 
 const (
@@ -58,8 +64,8 @@ const (
 )
 
 // subscriptionID is the stable ID described above.
-func subscriptionID(mode, taskID, host, port string) string {
-	key := "tickc\x00" + mode + "\x00" + taskID + "\x00" + host
+func subscriptionID(mode, owner, host, port string) string {
+	key := "tickc\x00" + mode + "\x00" + owner + "\x00" + host
 	if mode == "server" {
 		key += "\x00" + port
 	}
@@ -81,21 +87,33 @@ type subscriber struct {
 	log      *slog.Logger
 }
 
-// startSubscriptions links the subscriptions of a stream task served on
-// addr, and keeps them in sync until stop is called. It fails only on a
-// configuration it cannot use.
-func (r *runner) startSubscriptions(ctx context.Context, cfg *Config, log *slog.Logger, addr net.Addr) (stop func(), err error) {
+// streamDBRPs is the set of DBRPs the stream tasks of progs read: what a
+// binary serving them subscribes to.
+func streamDBRPs(progs ...*pipeline.Program) map[[2]string]bool {
+	want := map[[2]string]bool{}
+	for _, p := range progs {
+		if p.Type != "stream" {
+			continue
+		}
+		for _, d := range p.DBRPs {
+			want[[2]string{d.DB, d.RP}] = true
+		}
+	}
+	return want
+}
+
+// startSubscriptions links the subscriptions of the DBRPs want (db, rp) of
+// the binary owner (see subscriptionID) served on addr, and keeps them in
+// sync until stop is called. It fails only on a configuration it cannot
+// use.
+func startSubscriptions(ctx context.Context, cfg *Config, log *slog.Logger, addr net.Addr, owner string, want map[[2]string]bool) (stop func(), err error) {
 	nothing := func() {}
-	if r.p.Type != "stream" || len(r.p.DBRPs) == 0 {
+	if len(want) == 0 {
 		return nothing, nil
 	}
 	_, bindPort, err := net.SplitHostPort(addr.String())
 	if err != nil {
 		return nil, err
-	}
-	want := map[[2]string]bool{}
-	for _, d := range r.p.DBRPs {
-		want[[2]string{d.DB, d.RP}] = true
 	}
 	var subs []*subscriber
 	closeAll := func() {
@@ -143,7 +161,7 @@ func (r *runner) startSubscriptions(ctx context.Context, cfg *Config, log *slog.
 		u := url.URL{Scheme: proto, Host: net.JoinHostPort(host, port)}
 		subs = append(subs, &subscriber{
 			section:  sec.Name,
-			name:     "kapacitor-" + subscriptionID(mode, r.p.ID, host, port),
+			name:     "kapacitor-" + subscriptionID(mode, owner, host, port),
 			dest:     u.String(),
 			interval: interval,
 			want:     want,

@@ -566,9 +566,18 @@ data_dir = "/var/lib/kapacitor"
 	}
 
 	// The config command prints the defaults.
+	// A stream task's [[influxdb]] section is printed disabled, so that
+	// saving the output never starts subscriptions by surprise.
 	res := run(t, context.Background(), servertest.New("x", false), nil, "config")
-	if res.stdout != DefaultConfig {
+	if res.stdout != DefaultConfig+influxDBSection(false) {
 		t.Errorf("config printed:\n%s", res.stdout)
+	}
+	printed, err := LoadConfig(writeFile(t, "printed.conf", res.stdout, false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(printed.InfluxDB) != 1 || printed.InfluxDB[0].Enabled == nil || *printed.InfluxDB[0].Enabled {
+		t.Errorf("printed [[influxdb]] = %+v, want one disabled section", printed.InfluxDB)
 	}
 }
 

@@ -16,10 +16,11 @@ import (
 )
 
 // agent is one connection to a UDF agent: a child process speaking on its
-// stdin and stdout, or a unix socket. A reader goroutine decodes the
-// agent's responses; requests are written by the caller and, every
-// timeout/2, by a keepalive goroutine, which also fails the agent when
-// nothing came back for a whole timeout, as Kapacitor does.
+// stdin and stdout, or a unix socket. Requests are written by the caller
+// into a buffer and, every timeout/2, by a keepalive goroutine, which also
+// fails the agent when nothing came back for a whole timeout, as Kapacitor
+// does. A reader goroutine decodes the agent's responses and queues its
+// begin, point and end messages for the node to take.
 type agent struct {
 	name string
 	fn   Function
@@ -31,8 +32,12 @@ type agent struct {
 	w    *bufio.Writer
 	enc  encoder
 
-	replies chan *response  // info, init, snapshot, restore
-	data    func(*response) // begin, point, end; called by the reader
+	replies chan *response // info, init, snapshot, restore
+	// queued holds the begin, point and end messages read and not yet
+	// taken; free holds taken ones given back, to decode into again.
+	qmu    sync.Mutex
+	queued []*response
+	free   []*response
 	// token numbers keepalive requests; acked is the last one answered.
 	token    atomic.Int64
 	acked    atomic.Int64
@@ -46,12 +51,14 @@ type agent struct {
 	stop     chan struct{}
 }
 
+// writeBuffer is the size of the buffer requests are written into: big
+// enough that a fast stream writes to the agent in large chunks.
+const writeBuffer = 64 << 10
+
 // start connects to the agent of fn: it starts prog or dials socket.
-// data receives the agent's begin, point and end messages, on the reader
-// goroutine.
-func start(name string, fn Function, log *slog.Logger, data func(*response)) (*agent, error) {
+func start(name string, fn Function, log *slog.Logger) (*agent, error) {
 	a := &agent{
-		name: name, fn: fn, log: log, data: data,
+		name: name, fn: fn, log: log,
 		replies: make(chan *response, 1), ack: make(chan struct{}, 1),
 		dead: make(chan struct{}), readDone: make(chan struct{}), stop: make(chan struct{}),
 	}
@@ -63,7 +70,7 @@ func start(name string, fn Function, log *slog.Logger, data func(*response)) (*a
 			return nil, fmt.Errorf("UDF %s: %w", name, err)
 		}
 		a.conn, r = conn, conn
-		a.w = bufio.NewWriter(conn)
+		a.w = bufio.NewWriterSize(conn, writeBuffer)
 	} else {
 		a.cmd = exec.Command(fn.Prog, fn.Args...)
 		a.cmd.Env = os.Environ()
@@ -87,10 +94,11 @@ func start(name string, fn Function, log *slog.Logger, data func(*response)) (*a
 		}
 		go a.logStderr(stderr)
 		a.conn, r = stdin, stdout
-		a.w = bufio.NewWriter(stdin)
+		a.w = bufio.NewWriterSize(stdin, writeBuffer)
 	}
+	a.enc.w = a.w
 	a.lastSeen.Store(time.Now().UnixNano())
-	go a.read(bufio.NewReader(r))
+	go a.read(bufio.NewReaderSize(r, writeBuffer))
 	if fn.Timeout > 0 {
 		go a.keepalive()
 	}
@@ -126,6 +134,7 @@ func (a *agent) logStderr(r io.Reader) {
 func (a *agent) read(r *bufio.Reader) {
 	defer close(a.readDone)
 	var buf []byte
+	var strs interner
 	for {
 		b, err := readFrame(r, &buf)
 		if err != nil {
@@ -135,9 +144,11 @@ func (a *agent) read(r *bufio.Reader) {
 			a.fail(fmt.Errorf("read error: %w", err))
 			return
 		}
-		a.lastSeen.Store(time.Now().UnixNano())
-		resp := new(response)
-		if err := decodeResponse(b, resp); err != nil {
+		if r.Buffered() == 0 { // once per read of the connection, not per message
+			a.lastSeen.Store(time.Now().UnixNano())
+		}
+		resp := a.newResponse()
+		if err := decodeResponse(b, resp, &strs); err != nil {
 			a.fail(fmt.Errorf("read error: %w", err))
 			return
 		}
@@ -160,9 +171,45 @@ func (a *agent) read(r *bufio.Reader) {
 			a.fail(fmt.Errorf("the agent reported an error: %s", resp.err))
 			return
 		case msgBegin, msgPoint, msgEnd:
-			a.data(resp)
+			a.qmu.Lock()
+			a.queued = append(a.queued, resp)
+			a.qmu.Unlock()
+			continue
 		}
+		a.recycle(resp)
 	}
+}
+
+// newResponse returns a response to decode into: a recycled one if any.
+func (a *agent) newResponse() *response {
+	a.qmu.Lock()
+	defer a.qmu.Unlock()
+	if n := len(a.free); n > 0 {
+		r := a.free[n-1]
+		a.free = a.free[:n-1]
+		return r
+	}
+	return new(response)
+}
+
+// take returns the queued messages, in the agent's order, and makes
+// dst[:0] the queue: the caller passes the list it took last time.
+func (a *agent) take(dst []*response) []*response {
+	a.qmu.Lock()
+	defer a.qmu.Unlock()
+	list := a.queued
+	a.queued = dst[:0]
+	return list
+}
+
+// maxFree bounds the responses kept for reuse after a burst.
+const maxFree = 4096
+
+// recycle gives back taken messages: the caller no longer uses them.
+func (a *agent) recycle(rs ...*response) {
+	a.qmu.Lock()
+	a.free = append(a.free, rs[:min(len(rs), maxFree-len(a.free))]...)
+	a.qmu.Unlock()
 }
 
 // keepalive sends a keepalive request every timeout/2 and fails the agent
@@ -190,7 +237,7 @@ func (a *agent) keepalive() {
 			continue
 		}
 		a.enc.keepalive(a.token.Add(1))
-		err := a.enc.frame(a.w)
+		err := a.enc.frame()
 		if err == nil {
 			err = a.w.Flush()
 		}
@@ -224,18 +271,28 @@ func (a *agent) failed() error {
 	}
 }
 
-// send writes the requests that build encodes, and flushes them.
-func (a *agent) send(build func(e *encoder)) error {
+// write calls build, which encodes and frames requests into the buffer,
+// without flushing it (the buffer goes out when full, or on flush).
+func (a *agent) write(build func(e *encoder) error) error {
 	if err := a.failed(); err != nil {
 		return err
 	}
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	build(&a.enc)
-	if err := a.enc.frame(a.w); err != nil {
+	if err := build(&a.enc); err != nil {
 		a.fail(fmt.Errorf("write error: %w", err))
 		return a.err
 	}
+	return nil
+}
+
+// flush sends what the buffer holds.
+func (a *agent) flush() error {
+	if err := a.failed(); err != nil {
+		return err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
 	if err := a.w.Flush(); err != nil {
 		a.fail(fmt.Errorf("write error: %w", err))
 		return a.err
@@ -243,26 +300,21 @@ func (a *agent) send(build func(e *encoder)) error {
 	return nil
 }
 
-// write encodes one request into the buffer without flushing; sync flushes.
-func (a *agent) write(build func(e *encoder)) error {
-	if err := a.failed(); err != nil {
+// send writes the request that build encodes, and flushes the buffer.
+func (a *agent) send(build func(e *encoder)) error {
+	err := a.write(func(e *encoder) error {
+		build(e)
+		return e.frame()
+	})
+	if err != nil {
 		return err
 	}
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	build(&a.enc)
-	if err := a.enc.frame(a.w); err != nil {
-		a.fail(fmt.Errorf("write error: %w", err))
-		return a.err
-	}
-	return nil
+	return a.flush()
 }
 
 // sync sends a keepalive request and waits for its answer. Agents answer
 // requests in order, so everything the agent sent in response to the
-// requests before it has then been read: this makes a UDF node's output
-// for a point or batch reach its children before the next one, as in a
-// synchronous node.
+// requests before it has then been queued.
 func (a *agent) sync() error {
 	tok := a.token.Add(1)
 	if err := a.send(func(e *encoder) { e.keepalive(tok) }); err != nil {
@@ -339,7 +391,7 @@ func AskInfo(name string, fn Function) (Info, error) {
 	if fn.Timeout <= 0 {
 		fn.Timeout = DefaultTimeout
 	}
-	a, err := start(name, fn, slog.New(slog.DiscardHandler), func(*response) {})
+	a, err := start(name, fn, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return Info{}, err
 	}

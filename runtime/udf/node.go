@@ -15,26 +15,31 @@
 //	[udf.functions.outliers]
 //	  socket = "/run/outliers.sock"
 //
-// Unlike Kapacitor's UDF node, which runs on its own goroutines, a Node is
-// called on the task's goroutine: it writes the point or batch, then a
-// keepalive request, and waits for the keepalive's answer, so that what the
-// agent sent back for the point reaches the node's children before the next
-// point (agents answer requests in order). Output an agent sends on its own
-// later is forwarded at the next point, at the next tick of the task's
-// timers (every 100ms when serving) and when the task stops.
+// As in Kapacitor, the node streams: Point and Batch write to the agent
+// through a buffer without waiting for its answer, and a reader goroutine
+// queues what the agent sends back. The queue reaches the node's children
+// in the agent's order, always on the task's goroutine under the task's
+// lock: at the next point or batch, at a tick of the task's timers
+// (pipeline.Timers: soon after points were written, then every 100ms
+// while idle), and at Sync and Close, which first wait for the agent to
+// answer everything written so far. The task's HTTPOut calls Sync before
+// answering, so that a replay's output is complete.
 package udf
 
 import (
 	"fmt"
-	"sync"
 	"time"
 
 	"github.com/tickc/tickc/runtime/pipeline"
 )
 
-// drainInterval is how often output an agent sends between points is
-// forwarded.
-const drainInterval = 100 * time.Millisecond
+// The node's tick flushes the write buffer and forwards the queue: every
+// busyTick while points flow or output arrives, every idleTick otherwise
+// (output an agent sends on its own).
+const (
+	busyTick = 10 * time.Millisecond
+	idleTick = 100 * time.Millisecond
+)
 
 // Node is one running UDF node. Its methods are called on the task's
 // goroutine, one at a time.
@@ -42,14 +47,17 @@ type Node struct {
 	agent  *agent
 	groups *pipeline.Groups
 
-	// OnPoint and OnBatch receive what the agent emits; OnError counts a
-	// point or batch dropped because the agent failed.
+	// OnPoint and OnBatch receive what the agent emits; OnError counts
+	// the agent's failure and each point or batch dropped after it.
 	OnPoint func(p *pipeline.Point)
 	OnBatch func(b *pipeline.Batch)
 	OnError func(err error)
 
-	mu      sync.Mutex
-	pending []*response // read from the agent, not yet forwarded
+	tick     pipeline.Timer // nil without Env.Timers
+	busy     bool           // the tick is due busyTick after the last one
+	written  bool           // requests were written since the last tick
+	reported bool           // the agent's failure went to OnError
+	taken    []*response    // the queue's other buffer
 	// The batch the agent is sending, between begin and end.
 	batch  *pipeline.Batch
 	byName bool
@@ -70,7 +78,7 @@ func New(name, taskID, nodeID string, opts []Option, env *pipeline.Env, groups *
 	}
 	n := &Node{groups: groups}
 	log := env.Log.With("node", nodeID)
-	n.agent, err = start(name, fn, log, n.received)
+	n.agent, err = start(name, fn, log)
 	if err != nil {
 		return nil, err
 	}
@@ -83,69 +91,113 @@ func New(name, taskID, nodeID string, opts []Option, env *pipeline.Env, groups *
 		return nil, err
 	}
 	if env.Timers != nil {
-		env.Timers.Every(drainInterval, false, func(time.Time) { n.forward() })
+		n.tick = env.Timers.After(idleTick, n.onTick)
 	}
 	return n, nil
 }
 
-// received queues a begin, point or end message; it runs on the agent's
-// reader goroutine.
-func (n *Node) received(r *response) {
-	n.mu.Lock()
-	n.pending = append(n.pending, r)
-	n.mu.Unlock()
-}
-
-// Point sends a stream point to the agent and forwards its answer.
+// Point sends a stream point to the agent.
 func (n *Node) Point(p *pipeline.Point) {
-	err := n.agent.write(func(e *encoder) { e.point(p) })
-	n.finish(err)
-}
-
-// Batch sends a batch to the agent and forwards its answer.
-func (n *Node) Batch(b *pipeline.Batch) {
-	err := n.agent.write(func(e *encoder) { e.begin(b) })
-	for i := 0; i < len(b.Points) && err == nil; i++ {
-		err = n.agent.write(func(e *encoder) { e.batchPoint(&b.Points[i], b.Group.ID) })
-	}
-	if err == nil {
-		err = n.agent.write(func(e *encoder) { e.end(b) })
-	}
-	n.finish(err)
-}
-
-// finish waits until the agent has answered what was written and forwards
-// the answer.
-func (n *Node) finish(err error) {
-	if err == nil {
-		err = n.agent.sync()
-	}
 	n.forward()
-	if err != nil && n.OnError != nil {
+	n.wrote(n.agent.write(func(e *encoder) error {
+		e.point(p)
+		return e.frame()
+	}))
+}
+
+// Batch sends a batch to the agent.
+func (n *Node) Batch(b *pipeline.Batch) {
+	n.forward()
+	n.wrote(n.agent.write(func(e *encoder) error {
+		e.begin(b)
+		if err := e.frame(); err != nil {
+			return err
+		}
+		for i := range b.Points {
+			e.batchPoint(&b.Points[i], b.Group.ID)
+			if err := e.frame(); err != nil {
+				return err
+			}
+		}
+		e.end(b)
+		return e.frame()
+	}))
+}
+
+// wrote reports a point or batch dropped because the agent failed, or
+// makes the tick come soon to send it.
+func (n *Node) wrote(err error) {
+	if err != nil {
+		n.report(err)
+		return
+	}
+	n.written = true
+	if !n.busy && n.tick != nil {
+		n.busy = true
+		n.tick.Reset(busyTick)
+	}
+}
+
+// onTick sends what was written and forwards what came back; it runs
+// under the task's lock.
+func (n *Node) onTick(time.Time) {
+	if n.written {
+		n.agent.flush()
+	}
+	forwarded := n.forward()
+	n.busy = n.written || forwarded > 0
+	n.written = false
+	n.noticeFailure(n.agent.failed())
+	if n.busy {
+		n.tick.Reset(busyTick)
+	} else {
+		n.tick.Reset(idleTick)
+	}
+}
+
+// Sync sends what was written, waits until the agent has answered it and
+// forwards the answers: the node's output so far is then complete.
+func (n *Node) Sync() {
+	err := n.agent.sync()
+	n.forward()
+	n.noticeFailure(err)
+}
+
+// noticeFailure reports the agent's failure, if it failed and that was not
+// reported yet.
+func (n *Node) noticeFailure(err error) {
+	if err != nil && !n.reported {
+		n.report(err)
+	}
+}
+
+func (n *Node) report(err error) {
+	n.reported = true
+	if n.OnError != nil {
 		n.OnError(err)
 	}
 }
 
-// forward passes what the agent sent to the node's children.
-func (n *Node) forward() {
-	n.mu.Lock()
-	pending := n.pending
-	n.pending = nil
-	n.mu.Unlock()
-	for _, r := range pending {
+// forward passes what the agent sent to the node's children and returns
+// how many messages it was.
+func (n *Node) forward() int {
+	list := n.agent.take(n.taken)
+	for _, r := range list {
 		switch r.kind {
 		case msgBegin:
 			n.batch = &pipeline.Batch{Name: r.name, Points: make([]pipeline.Point, 0, max(0, min(r.size, 1<<16)))}
 			n.byName = r.byName
 		case msgPoint:
 			if n.batch != nil {
+				// The batch keeps the point's slices: r must not reuse them.
 				n.batch.Points = append(n.batch.Points, r.point)
+				r.point.Tags, r.point.Fields = nil, nil
 				continue
 			}
 			p := &r.point
 			p.Group = n.groups.By(p, r.dims, r.byName)
 			if n.OnPoint != nil {
-				n.OnPoint(p)
+				n.OnPoint(p) // a child keeping p clones it, so r can be reused
 			}
 		case msgEnd:
 			if n.batch == nil {
@@ -154,6 +206,7 @@ func (n *Node) forward() {
 			b := n.batch
 			n.batch = nil
 			b.Name, b.TMax, b.Tags = r.name, r.tmax, r.point.Tags
+			r.point.Tags = nil
 			dims := make([]string, len(b.Tags))
 			for i, t := range b.Tags {
 				dims[i] = t.Key
@@ -167,11 +220,20 @@ func (n *Node) forward() {
 			}
 		}
 	}
+	if len(list) > 0 {
+		n.agent.recycle(list...)
+		clear(list)
+	}
+	n.taken = list[:0]
+	return len(list)
 }
 
 // Close forwards what the agent still sends and stops it: a process agent
 // sees its input end and exits.
 func (n *Node) Close() error {
+	if n.tick != nil {
+		n.tick.Stop()
+	}
 	if n.agent.failed() == nil {
 		n.agent.sync()
 		n.forward()

@@ -1,8 +1,12 @@
 package udf
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/binary"
 	"fmt"
 	"log/slog"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -12,8 +16,10 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"google.golang.org/protobuf/encoding/protowire"
 
 	"github.com/tickc/tickc/runtime/pipeline"
+	"github.com/tickc/tickc/runtime/timer"
 )
 
 // agentDir holds the test agent's binary for the test run.
@@ -210,7 +216,8 @@ func TestInitError(t *testing.T) {
 }
 
 // failing runs points through an agent that stops working after the
-// first and returns the errors reported.
+// first, waiting for the agent after each of the first two, and returns
+// the errors reported.
 func failing(t *testing.T, fn map[string]any) (errs []error, closeErr error, elapsed time.Duration) {
 	groups := pipeline.NewGroups()
 	n, err := New("movingAvg", "task1", "movingAvg2", movingAvgOpts(1), testEnv(config{"movingAvg": fn}), groups)
@@ -223,6 +230,9 @@ func failing(t *testing.T, fn map[string]any) (errs []error, closeErr error, ela
 	start := time.Now()
 	for i := range 3 {
 		n.Point(point(groups, "a", int64(i), 1))
+		if i < 2 {
+			n.Sync()
+		}
 	}
 	elapsed = time.Since(start)
 	if emitted != 1 {
@@ -234,7 +244,7 @@ func failing(t *testing.T, fn map[string]any) (errs []error, closeErr error, ela
 func TestAgentCrash(t *testing.T) {
 	errs, closeErr, _ := failing(t, processFn(t, "5s", "-crash-after", "1"))
 	if len(errs) != 2 || !strings.Contains(errs[0].Error(), "UDF movingAvg: read error: the agent closed its output") {
-		t.Errorf("errors %v, want 2 (the crash, then the point dropped after it)", errs)
+		t.Errorf("errors %v, want 2 (the crash, seen by Sync, then the point dropped after it)", errs)
 	}
 	if closeErr == nil {
 		t.Error("Close: no error after the agent crashed")
@@ -281,35 +291,6 @@ func TestConfig(t *testing.T) {
 	}
 }
 
-// BenchmarkPoint measures a point's round trip through a process agent:
-// encoding, the agent (dynamic protobuf messages, so slower than a
-// compiled agent), the keepalive that ends the exchange, and decoding the
-// moving average it sends back.
-func BenchmarkPoint(b *testing.B) {
-	groups := pipeline.NewGroups()
-	bin, err := testAgent()
-	if err != nil {
-		b.Fatal(err)
-	}
-	fn := map[string]any{"prog": bin, "timeout": "10s"}
-	n, err := New("movingAvg", "task1", "movingAvg2", movingAvgOpts(10), testEnv(config{"movingAvg": fn}), groups)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer n.Close()
-	out := 0
-	n.OnPoint = func(*pipeline.Point) { out++ }
-	p := point(groups, "a", 1, 42)
-	b.ReportAllocs()
-	for b.Loop() {
-		n.Point(p)
-	}
-	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "points/s")
-	if out < b.N-10 {
-		b.Errorf("%d points out of %d", out, b.N)
-	}
-}
-
 // TestKeepaliveTimeoutBlockedWrite hangs the agent without reading its
 // input: the task's writes block once the pipe is full, and the timeout
 // must still fail the agent and unblock them.
@@ -343,4 +324,191 @@ func TestKeepaliveTimeoutBlockedWrite(t *testing.T) {
 		t.Errorf("errors %v, want a keepalive timeout", errs)
 	}
 	n.Close()
+}
+
+// TestNoWaitPerPoint sends points to an agent that hangs at the first:
+// the node does not wait for an answer per point, so the points return at
+// once, and Close, which does wait, reports the keepalive timeout.
+func TestNoWaitPerPoint(t *testing.T) {
+	groups := pipeline.NewGroups()
+	n, err := New("movingAvg", "task1", "movingAvg2", movingAvgOpts(1), testEnv(config{"movingAvg": processFn(t, "1s", "-hang-after", "0")}), groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var errs []error
+	n.OnError = func(err error) { errs = append(errs, err) }
+	start := time.Now()
+	for i := range 50 {
+		n.Point(point(groups, "a", int64(i), 1))
+	}
+	if elapsed := time.Since(start); elapsed > 500*time.Millisecond {
+		t.Errorf("50 points to a hung agent took %s: the node waited for answers", elapsed)
+	}
+	if len(errs) != 0 {
+		t.Errorf("errors %v before the timeout", errs)
+	}
+	if err := n.Close(); err == nil || !strings.Contains(err.Error(), "keepalive timed out") {
+		t.Errorf("Close: %v, want the keepalive timeout", err)
+	}
+}
+
+// TestTick checks that, with the task's timers, the node's ticks send the
+// buffered points and forward the agent's answers without Sync.
+func TestTick(t *testing.T) {
+	groups := pipeline.NewGroups()
+	env := testEnv(config{"movingAvg": processFn(t, "5s")})
+	clock := time.Unix(0, 0)
+	timers := timer.New(clock)
+	env.Timers = timers
+	n, err := New("movingAvg", "task1", "movingAvg2", movingAvgOpts(2), env, groups)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer n.Close()
+	var got []string
+	n.OnPoint = func(p *pipeline.Point) {
+		got = append(got, fmt.Sprintf("%s %s/%s group=%q t=%d tags=%v fields=%v", p.Name, p.DB, p.RP, p.Group.ID, p.Time/1e9, p.TagMap(), p.FieldMap()))
+	}
+	n.OnError = func(err error) { t.Errorf("unexpected error: %v", err) }
+	for i, v := range []float64{1, 3, 5, 10} {
+		n.Point(point(groups, "a", int64(i), v))
+		n.Point(point(groups, "b", int64(i), -v))
+	}
+	if len(got) != 0 {
+		t.Fatalf("%d points forwarded before the agent was sent anything", len(got))
+	}
+	for deadline := time.Now().Add(5 * time.Second); len(got) < len(wantMovingAvg) && time.Now().Before(deadline); {
+		clock = clock.Add(busyTick)
+		timers.Advance(clock)
+		time.Sleep(5 * time.Millisecond)
+	}
+	if diff := cmp.Diff(wantMovingAvg, got); diff != "" {
+		t.Errorf("forwarded by the ticks (-want +got):\n%s", diff)
+	}
+}
+
+// benchmarkPoints sends b.N points through the node of fn and waits for
+// the agent to answer them all; the agent must answer each point.
+func benchmarkPoints(b *testing.B, fn map[string]any, opts []Option) {
+	groups := pipeline.NewGroups()
+	n, err := New("f", "task1", "f2", opts, testEnv(config{"f": fn}), groups)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer n.Close()
+	out := 0
+	n.OnPoint = func(*pipeline.Point) { out++ }
+	n.OnError = func(err error) { b.Fatal(err) }
+	p := point(groups, "a", 1, 42)
+	b.ReportAllocs()
+	for b.Loop() {
+		n.Point(p)
+	}
+	n.Sync()
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "points/s")
+	if out != b.N {
+		b.Errorf("%d points out of %d", out, b.N)
+	}
+}
+
+// BenchmarkProcessAgent streams points through the test agent, a process
+// (dynamic protobuf messages, so slower than a compiled agent), which
+// answers each with a moving average (of one point).
+func BenchmarkProcessAgent(b *testing.B) {
+	bin, err := testAgent()
+	if err != nil {
+		b.Fatal(err)
+	}
+	benchmarkPoints(b, map[string]any{"prog": bin, "timeout": "10s"}, movingAvgOpts(1))
+}
+
+// BenchmarkEchoAgent measures the node's own cost: encoding, writing,
+// reading, decoding and grouping, with an in-process agent on a unix
+// socket that answers each point with itself.
+func BenchmarkEchoAgent(b *testing.B) {
+	sock := filepath.Join(b.TempDir(), "echo.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer l.Close()
+	go func() {
+		conn, err := l.Accept()
+		if err != nil {
+			return
+		}
+		defer conn.Close()
+		echo(conn)
+	}()
+	benchmarkPoints(b, map[string]any{"socket": sock, "timeout": "10s"}, nil)
+}
+
+// echo is a UDF agent that answers init with success and every other
+// request with itself: a point request is a point response, a keepalive
+// request a keepalive response. It allocates nothing per message.
+func echo(conn net.Conn) {
+	r := bufio.NewReader(conn)
+	w := bufio.NewWriter(conn)
+	initOK := protowire.AppendTag(nil, msgInit, protowire.BytesType)
+	initOK = protowire.AppendBytes(initOK, protowire.AppendVarint(protowire.AppendTag(nil, 1, protowire.VarintType), 1))
+	var buf, size []byte
+	for {
+		msg, err := readFrame(r, &buf)
+		if err != nil {
+			return
+		}
+		if num, _, _ := protowire.ConsumeTag(msg); num == msgInit {
+			msg = initOK
+		}
+		size = binary.AppendUvarint(size[:0], uint64(len(msg)))
+		w.Write(size)
+		w.Write(msg)
+		if r.Buffered() == 0 && w.Flush() != nil {
+			return
+		}
+	}
+}
+
+// TestWireRoundTrip encodes points with fields of every kind and decodes
+// them: a point request and a point response are the same message.
+// Decoding into a reused response and interned strings must not leak
+// the previous point into the next.
+func TestWireRoundTrip(t *testing.T) {
+	groups := pipeline.NewGroups()
+	p1 := &pipeline.Point{DB: "telegraf", RP: "autogen", Name: "cpu", Time: 7e9,
+		Tags: []pipeline.Tag{{Key: "cpu", Value: "cpu0"}, {Key: "host", Value: "a"}},
+		Fields: []pipeline.Field{{Key: "b", Value: pipeline.BoolValue(true)}, {Key: "n", Value: pipeline.IntValue(-3)},
+			{Key: "s", Value: pipeline.StringValue("text")}, {Key: "value", Value: pipeline.FloatValue(1.5)}}}
+	p1.Group = groups.By(p1, []string{"host"}, false)
+	p2 := &pipeline.Point{Name: "mem", Time: 8e9, Tags: []pipeline.Tag{{Key: "host", Value: "b"}},
+		Fields: []pipeline.Field{{Key: "free", Value: pipeline.IntValue(1 << 40)}}}
+	p2.Group = groups.Root()
+	var buf bytes.Buffer
+	e := encoder{w: bufio.NewWriter(&buf)}
+	var in interner
+	r := new(response)
+	for _, p := range []*pipeline.Point{p1, p2, p1} {
+		buf.Reset()
+		e.point(p)
+		if err := e.frame(); err != nil {
+			t.Fatal(err)
+		}
+		e.w.Flush()
+		var frame []byte
+		msg, err := readFrame(bufio.NewReader(&buf), &frame)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := decodeResponse(msg, r, &in); err != nil {
+			t.Fatal(err)
+		}
+		got := r.point
+		got.Group = groups.By(&got, r.dims, r.byName)
+		if r.kind != msgPoint || r.group != p.Group.ID {
+			t.Errorf("kind %d group %q, want a point of group %q", r.kind, r.group, p.Group.ID)
+		}
+		if diff := cmp.Diff(p, &got); diff != "" {
+			t.Errorf("decoded point (-want +got):\n%s", diff)
+		}
+	}
 }

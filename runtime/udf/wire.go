@@ -91,24 +91,31 @@ const (
 	msgEnd       = 18
 )
 
-// encoder builds one message at a time in reused buffers.
+// encoder builds one message at a time in reused buffers and frames it
+// into w.
 type encoder struct {
-	buf, sub, out []byte
+	w *bufio.Writer
+	// head is the frame's length and the Request's field tag and length;
+	// body is the field's message.
+	head, body []byte
 }
 
-// frame writes the message in e.buf, length-prefixed, to w.
-func (e *encoder) frame(w io.Writer) error {
-	e.out = binary.AppendUvarint(e.out[:0], uint64(len(e.buf)))
-	e.out = append(e.out, e.buf...)
-	_, err := w.Write(e.out)
+// frame writes the message built last, length-prefixed, to e.w.
+func (e *encoder) frame() error {
+	if _, err := e.w.Write(e.head); err != nil {
+		return err
+	}
+	_, err := e.w.Write(e.body)
 	return err
 }
 
-// message sets e.buf to a Request holding field num, whose body body appends.
+// message builds a Request holding field num, whose body body appends.
 func (e *encoder) message(num protowire.Number, body func(b []byte) []byte) {
-	e.sub = body(e.sub[:0])
-	e.buf = protowire.AppendTag(e.buf[:0], num, protowire.BytesType)
-	e.buf = protowire.AppendBytes(e.buf, e.sub)
+	e.body = body(e.body[:0])
+	size := protowire.SizeTag(num) + protowire.SizeBytes(len(e.body))
+	e.head = binary.AppendUvarint(e.head[:0], uint64(size))
+	e.head = protowire.AppendTag(e.head, num, protowire.BytesType)
+	e.head = protowire.AppendVarint(e.head, uint64(len(e.body)))
 }
 
 func appendString(b []byte, num protowire.Number, s string) []byte {
@@ -145,36 +152,42 @@ func appendNested(b []byte, num protowire.Number, body func(b []byte) []byte) []
 	return b
 }
 
-// appendTags appends tags as entries of a map<string,string> field.
+// appendTags appends tags as entries of a map<string,string> field. (The
+// sizes of entries are computed, rather than measured as appendNested
+// does, as tags and fields are on every point.)
 func appendTags(b []byte, num protowire.Number, tags []pipeline.Tag) []byte {
 	for _, t := range tags {
-		b = appendNested(b, num, func(b []byte) []byte {
-			b = protowire.AppendTag(b, 1, protowire.BytesType)
-			b = protowire.AppendString(b, t.Key)
-			b = protowire.AppendTag(b, 2, protowire.BytesType)
-			return protowire.AppendString(b, t.Value)
-		})
+		b = protowire.AppendTag(b, num, protowire.BytesType)
+		b = protowire.AppendVarint(b, uint64(2+protowire.SizeBytes(len(t.Key))+protowire.SizeBytes(len(t.Value))))
+		b = protowire.AppendTag(b, 1, protowire.BytesType)
+		b = protowire.AppendString(b, t.Key)
+		b = protowire.AppendTag(b, 2, protowire.BytesType)
+		b = protowire.AppendString(b, t.Value)
 	}
 	return b
 }
 
-// appendFields appends the fields of one kind as a typed map field of Point.
+// appendFields appends each field as an entry of Point's typed map field
+// for its kind.
 func appendFields(b []byte, fields []pipeline.Field) []byte {
 	for _, f := range fields {
 		var num protowire.Number
+		size := 2 + protowire.SizeBytes(len(f.Key)) // the tags of key and value are a byte each
 		switch f.Value.Kind {
 		case pipeline.Float:
-			num = 8
+			num, size = 8, size+8
 		case pipeline.Int:
-			num = 9
+			num, size = 9, size+protowire.SizeVarint(uint64(f.Value.I))
 		case pipeline.String:
-			num = 10
+			num, size = 10, size+protowire.SizeBytes(len(f.Value.S))
 		case pipeline.Bool:
-			num = 12
+			num, size = 12, size+1
 		default:
 			continue
 		}
-		b = appendNested(b, num, func(b []byte) []byte {
+		b = protowire.AppendTag(b, num, protowire.BytesType)
+		b = protowire.AppendVarint(b, uint64(size))
+		b = func(b []byte) []byte {
 			b = protowire.AppendTag(b, 1, protowire.BytesType)
 			b = protowire.AppendString(b, f.Key)
 			switch f.Value.Kind {
@@ -190,7 +203,7 @@ func appendFields(b []byte, fields []pipeline.Field) []byte {
 			}
 			b = protowire.AppendTag(b, 2, protowire.VarintType)
 			return protowire.AppendVarint(b, protowire.EncodeBool(f.Value.B))
-		})
+		}(b)
 	}
 	return b
 }
@@ -346,11 +359,11 @@ func fieldsOf(b []byte, f func(num protowire.Number, typ protowire.Type, v []byt
 }
 
 // mapEntry decodes a map entry into its key and the value field.
-func mapEntry(b []byte) (key string, typ protowire.Type, v []byte, x uint64, err error) {
+func mapEntry(b []byte) (key []byte, typ protowire.Type, v []byte, x uint64, err error) {
 	err = fieldsOf(b, func(num protowire.Number, t protowire.Type, bv []byte, bx uint64) error {
 		switch num {
 		case 1:
-			key = string(bv)
+			key = bv
 		case 2:
 			typ, v, x = t, bv, bx
 		}
@@ -359,9 +372,79 @@ func mapEntry(b []byte) (key string, typ protowire.Type, v []byte, x uint64, err
 	return
 }
 
-// decodeResponse decodes one Response.
-func decodeResponse(b []byte, r *response) error {
+// interner makes the strings of decoded points. Names, tag keys and
+// values and field keys repeat from point to point, so after warm-up they
+// are all in the table and decoding a point allocates no string. The table
+// is cleared when it fills up, so that unbounded cardinality costs
+// allocations instead of memory.
+//
+// Consecutive points mostly repeat their strings in the same places, so
+// at first compares b with the string in the same place (slot) of the
+// previous message, before looking it up in the table.
+type interner struct {
+	strings map[string]string
+	last    [64]string
+}
+
+const (
+	maxInterned   = 1 << 14
+	maxInternSize = 256 // longer strings (string field values) are not interned
+)
+
+// Slots of the strings of a point, for interner.at. (Beyond 8 dimensions
+// or 16 tags, slots are shared, which only makes hits rarer.)
+const (
+	slotName = iota
+	slotDB
+	slotRP
+	slotGroup
+	slotDims        // 8 dimensions
+	slotTags   = 12 // 16 tags: key, value
+	slotFields = 44 // 20 field keys
+)
+
+// at returns the string of b, the string at slot of a message.
+func (in *interner) at(slot int, b []byte) string {
+	if slot >= len(in.last) {
+		return in.str(b)
+	}
+	if s := in.last[slot]; s == string(b) {
+		return s
+	}
+	s := in.str(b)
+	in.last[slot] = s
+	return s
+}
+
+func (in *interner) str(b []byte) string {
+	if len(b) > maxInternSize {
+		return string(b)
+	}
+	if s, ok := in.strings[string(b)]; ok { // no allocation on a hit
+		return s
+	}
+	if in.strings == nil {
+		in.strings = map[string]string{}
+	}
+	if len(in.strings) >= maxInterned {
+		clear(in.strings)
+	}
+	s := string(b)
+	in.strings[s] = s
+	return s
+}
+
+// reset empties r for decoding into it, keeping its slices' memory.
+func (r *response) reset() {
+	tags, fields, dims := r.point.Tags[:0], r.point.Fields[:0], r.dims[:0]
 	*r = response{}
+	r.point.Tags, r.point.Fields, r.dims = tags, fields, dims
+}
+
+// decodeResponse decodes one Response into r, with the strings of points
+// from in.
+func decodeResponse(b []byte, r *response, in *interner) error {
+	r.reset()
 	return fieldsOf(b, func(num protowire.Number, typ protowire.Type, v []byte, _ uint64) error {
 		if typ != protowire.BytesType {
 			return nil
@@ -402,11 +485,11 @@ func decodeResponse(b []byte, r *response) error {
 				return nil
 			})
 		case msgBegin:
-			return r.decodeBegin(v)
+			return r.decodeBegin(v, in)
 		case msgPoint:
-			return r.decodePoint(v)
+			return r.decodePoint(v, in)
 		case msgEnd:
-			return r.decodeEnd(v)
+			return r.decodeEnd(v, in)
 		}
 		return nil
 	})
@@ -444,20 +527,20 @@ func (r *response) decodeInfo(b []byte) error {
 				}
 				return nil
 			})
-			r.info.Options[name] = types
+			r.info.Options[string(name)] = types
 			return err
 		}
 		return nil
 	})
 }
 
-func (r *response) decodeBegin(b []byte) error {
+func (r *response) decodeBegin(b []byte, in *interner) error {
 	return fieldsOf(b, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
 		switch num {
 		case 1:
-			r.name = string(v)
+			r.name = in.at(slotName, v)
 		case 2:
-			r.group = string(v)
+			r.group = in.at(slotGroup, v)
 		case 4:
 			r.size = int64(x)
 		case 5:
@@ -467,13 +550,13 @@ func (r *response) decodeBegin(b []byte) error {
 	})
 }
 
-func (r *response) decodeEnd(b []byte) error {
+func (r *response) decodeEnd(b []byte, in *interner) error {
 	err := fieldsOf(b, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
 		switch num {
 		case 1:
-			r.name = string(v)
+			r.name = in.at(slotName, v)
 		case 2:
-			r.group = string(v)
+			r.group = in.at(slotGroup, v)
 		case 3:
 			r.tmax = int64(x)
 		case 4:
@@ -481,7 +564,8 @@ func (r *response) decodeEnd(b []byte) error {
 			if err != nil {
 				return err
 			}
-			r.point.Tags = append(r.point.Tags, pipeline.Tag{Key: k, Value: string(tv)})
+			i := slotTags + 2*len(r.point.Tags)
+			r.point.Tags = append(r.point.Tags, pipeline.Tag{Key: in.at(i, k), Value: in.at(i+1, tv)})
 		case 5:
 			r.byName = x != 0
 		}
@@ -491,28 +575,29 @@ func (r *response) decodeEnd(b []byte) error {
 	return err
 }
 
-func (r *response) decodePoint(b []byte) error {
+func (r *response) decodePoint(b []byte, in *interner) error {
 	p := &r.point
 	err := fieldsOf(b, func(num protowire.Number, _ protowire.Type, v []byte, x uint64) error {
 		switch num {
 		case 1:
 			p.Time = int64(x)
 		case 2:
-			p.Name = string(v)
+			p.Name = in.at(slotName, v)
 		case 3:
-			p.DB = string(v)
+			p.DB = in.at(slotDB, v)
 		case 4:
-			p.RP = string(v)
+			p.RP = in.at(slotRP, v)
 		case 5:
-			r.group = string(v)
+			r.group = in.at(slotGroup, v)
 		case 6:
-			r.dims = append(r.dims, string(v))
+			r.dims = append(r.dims, in.at(slotDims+len(r.dims), v))
 		case 7:
 			k, _, tv, _, err := mapEntry(v)
 			if err != nil {
 				return err
 			}
-			p.Tags = append(p.Tags, pipeline.Tag{Key: k, Value: string(tv)})
+			i := slotTags + 2*len(p.Tags)
+			p.Tags = append(p.Tags, pipeline.Tag{Key: in.at(i, k), Value: in.at(i+1, tv)})
 		case 8, 9, 10, 12:
 			k, _, fv, fx, err := mapEntry(v)
 			if err != nil {
@@ -525,11 +610,11 @@ func (r *response) decodePoint(b []byte) error {
 			case 9:
 				val = pipeline.IntValue(int64(fx))
 			case 10:
-				val = pipeline.StringValue(string(fv))
+				val = pipeline.StringValue(in.str(fv))
 			case 12:
 				val = pipeline.BoolValue(fx != 0)
 			}
-			p.Fields = append(p.Fields, pipeline.Field{Key: k, Value: val})
+			p.Fields = append(p.Fields, pipeline.Field{Key: in.at(slotFields+len(p.Fields), k), Value: val})
 		case 11:
 			r.byName = x != 0
 		}

@@ -61,7 +61,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "groupby2", "alert3"}, t.stats)
 	var err error
@@ -73,7 +73,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
-	alert3Globals, alert3StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert3Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "alert_templates",
 		Topic:    "kapacitor:alert_templates:alert3",
 	})
@@ -83,11 +83,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert3Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical, alert.Warning),
-	}, alert3Templates, "kapacitor:alert_templates:alert3", append([]alert.Handler{alert3Handler0}, alert3Globals...)...)
+	}, alert3Templates, "kapacitor:alert_templates:alert3", append([]alert.Handler{alert3Handler0}, alert3Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
-	if alert3StateChangesOnly {
+	if alert3Globals.StateChangesOnly {
 		t.alert3Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert3Node.Persist(env.State); err != nil {
@@ -95,9 +95,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert3Tester.t = t
 	t.alert3Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[3].Counter, []string{"log0"}),
+		Counter: t.stats[3].AddCounter,
+		Gauge:   t.stats[3].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert3Globals.Names...),
 		Node:    "alert3",
 	})
 	return t, nil

@@ -45,10 +45,11 @@ func main() {
 // task is one running instance of the pipeline. Its methods run on one
 // goroutine at a time; only the stats are read concurrently.
 type task struct {
-	env    *pipeline.Env
-	groups *pipeline.Groups
-	stats  []*pipeline.NodeStats
-	errs   *pipeline.ErrorLog
+	env        *pipeline.Env
+	groups     *pipeline.Groups
+	stats      []*pipeline.NodeStats
+	errs       *pipeline.ErrorLog
+	from1Copy0 pipeline.Point
 	// alert2: |alert() (task.tick:14)
 	alert2Node   *alert.Node
 	alert2Tester alert2Tester
@@ -64,7 +65,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(2), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent"), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(2), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered"), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "alert3", "alert2"}, t.stats)
 	var err error
@@ -76,7 +77,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
-	alert2Globals, alert2StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert2Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "alert_topic",
 		Topic:    "kapacitor:alert_topic:alert2",
 	})
@@ -86,11 +87,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert2Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical, alert.Warning),
-	}, alert2Templates, "kapacitor:alert_topic:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals...)...)
+	}, alert2Templates, "kapacitor:alert_topic:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
-	if alert2StateChangesOnly {
+	if alert2Globals.StateChangesOnly {
 		t.alert2Node.Config.StateChangesOnly = true
 	}
 	if t.alert2Node.Routing.Topics, err = topichandlers.Shared(env); err != nil {
@@ -102,9 +103,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert2Tester.t = t
 	t.alert2Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[3].Counter, []string{"log0"}),
+		Counter: t.stats[3].AddCounter,
+		Gauge:   t.stats[3].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert2Globals.Names...),
 		Node:    "alert2",
 	})
 	alert3Templates, err := alert.NewTemplates("alert_topic", alert.ServerInfo{Hostname: env.Hostname}, "cpu/{{ index .Tags \"host\" }}", "second {{ .ID }} is {{ .Level }}", alert.DefaultDetails)
@@ -115,7 +117,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
-	alert3Globals, alert3StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert3Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "alert_topic",
 		Topic:    "kapacitor:alert_topic:alert3",
 	})
@@ -125,11 +127,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert3Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical),
-	}, alert3Templates, "kapacitor:alert_topic:alert3", append([]alert.Handler{alert3Handler0}, alert3Globals...)...)
+	}, alert3Templates, "kapacitor:alert_topic:alert3", append([]alert.Handler{alert3Handler0}, alert3Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert3: %w", err)
 	}
-	if alert3StateChangesOnly {
+	if alert3Globals.StateChangesOnly {
 		t.alert3Node.Config.StateChangesOnly = true
 	}
 	if t.alert3Node.Routing.Topics, err = topichandlers.Shared(env); err != nil {
@@ -141,9 +143,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert3Tester.t = t
 	t.alert3Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[2].Counter, []string{"log0"}),
+		Counter: t.stats[2].AddCounter,
+		Gauge:   t.stats[2].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert3Globals.Names...),
 		Node:    "alert3",
 	})
 	return t, nil
@@ -189,8 +192,8 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[1].Out[0].Add(1)
-	c0 := p.Clone()
-	t.alert2(&c0)
+	p.CopyTo(&t.from1Copy0)
+	t.alert2(&t.from1Copy0)
 	t.stats[1].Out[1].Add(1)
 	t.alert3(p)
 }

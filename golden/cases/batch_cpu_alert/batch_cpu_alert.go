@@ -9,7 +9,6 @@ import (
 
 	"github.com/tickc/tickc/runtime/alert"
 	handlers "github.com/tickc/tickc/runtime/alert/handlers"
-	"github.com/tickc/tickc/runtime/batch"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
 )
@@ -69,7 +68,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "batches_queried", "points_queried"), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "batches_queried", "points_queried"), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"batch0", "query1", "alert2"}, t.stats)
 	var err error
@@ -81,7 +80,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
-	alert2Globals, alert2StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert2Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "batch_cpu_alert",
 		Topic:    "kapacitor:batch_cpu_alert:alert2",
 	})
@@ -91,11 +90,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert2Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical),
-	}, alert2Templates, "kapacitor:batch_cpu_alert:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals...)...)
+	}, alert2Templates, "kapacitor:batch_cpu_alert:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
-	if alert2StateChangesOnly {
+	if alert2Globals.StateChangesOnly {
 		t.alert2Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert2Node.Persist(env.State); err != nil {
@@ -103,9 +102,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert2Tester.t = t
 	t.alert2Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[2].Counter, []string{"log0"}),
+		Counter: t.stats[2].AddCounter,
+		Gauge:   t.stats[2].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert2Globals.Names...),
 		Node:    "alert2",
 	})
 	return t, nil
@@ -148,7 +148,7 @@ func (t *task) batch0(p *pipeline.Point) {}
 
 // query1 is |query() (task.tick:6).
 func (t *task) query1(b *pipeline.Batch) {
-	batch.SetGroup(b, t.groups.ByAll(&pipeline.Point{
+	b.SetGroup(t.groups.ByAll(&pipeline.Point{
 		Name: b.Name,
 		Tags: b.Tags,
 	}, nil, false))

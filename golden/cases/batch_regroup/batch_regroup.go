@@ -7,7 +7,6 @@ import (
 	"io"
 	"time"
 
-	"github.com/tickc/tickc/runtime/batch"
 	httpout "github.com/tickc/tickc/runtime/httpout"
 	httppost "github.com/tickc/tickc/runtime/httppost"
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -195,7 +194,7 @@ func (t *task) batch0(p *pipeline.Point) {}
 
 // query1 is |query() (task.tick:14).
 func (t *task) query1(b *pipeline.Batch) {
-	batch.SetGroup(b, t.groups.ByAll(&pipeline.Point{
+	b.SetGroup(t.groups.ByAll(&pipeline.Point{
 		Name: b.Name,
 		Tags: b.Tags,
 	}, nil, false))

@@ -10,7 +10,6 @@ import (
 
 	"github.com/tickc/tickc/runtime/alert"
 	handlers "github.com/tickc/tickc/runtime/alert/handlers"
-	"github.com/tickc/tickc/runtime/batch"
 	httpout "github.com/tickc/tickc/runtime/httpout"
 	httppost "github.com/tickc/tickc/runtime/httppost"
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -103,7 +102,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(3, "batches_queried", "points_queried"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(2), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0)},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(3, "batches_queried", "points_queried"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(2), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0)},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"batch0", "query1", "eval11", "http_out12", "eval9", "http_out10", "where2", "http_post3", "eval6", "http_post7", "alert8", "count4", "http_post5"}, t.stats)
 	var err error
@@ -136,7 +135,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert8: %w", err)
 	}
-	alert8Globals, alert8StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert8Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "batch_where_eval",
 		Topic:    "kapacitor:batch_where_eval:alert8",
 	})
@@ -147,11 +146,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 		All:     true,
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Warning),
-	}, alert8Templates, "kapacitor:batch_where_eval:alert8", append([]alert.Handler{alert8Handler0}, alert8Globals...)...)
+	}, alert8Templates, "kapacitor:batch_where_eval:alert8", append([]alert.Handler{alert8Handler0}, alert8Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert8: %w", err)
 	}
-	if alert8StateChangesOnly {
+	if alert8Globals.StateChangesOnly {
 		t.alert8Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert8Node.Persist(env.State); err != nil {
@@ -159,9 +158,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert8Tester.t = t
 	t.alert8Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[10].Counter, []string{"log0"}),
+		Counter: t.stats[10].AddCounter,
+		Gauge:   t.stats[10].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert8Globals.Names...),
 		Node:    "alert8",
 	})
 	return t, nil
@@ -210,7 +210,7 @@ func (t *task) batch0(p *pipeline.Point) {}
 
 // query1 is |query() (task.tick:13).
 func (t *task) query1(b *pipeline.Batch) {
-	batch.SetGroup(b, t.groups.ByAll(&pipeline.Point{
+	b.SetGroup(t.groups.ByAll(&pipeline.Point{
 		Name: b.Name,
 		Tags: b.Tags,
 	}, nil, false))

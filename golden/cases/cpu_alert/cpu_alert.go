@@ -59,7 +59,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "alert2"}, t.stats)
 	var err error
@@ -71,7 +71,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
-	alert2Globals, alert2StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert2Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "cpu_alert",
 		Topic:    "kapacitor:cpu_alert:alert2",
 	})
@@ -81,11 +81,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert2Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical),
-	}, alert2Templates, "kapacitor:cpu_alert:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals...)...)
+	}, alert2Templates, "kapacitor:cpu_alert:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
-	if alert2StateChangesOnly {
+	if alert2Globals.StateChangesOnly {
 		t.alert2Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert2Node.Persist(env.State); err != nil {
@@ -93,9 +93,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert2Tester.t = t
 	t.alert2Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[2].Counter, []string{"log0"}),
+		Counter: t.stats[2].AddCounter,
+		Gauge:   t.stats[2].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert2Globals.Names...),
 		Node:    "alert2",
 	})
 	return t, nil

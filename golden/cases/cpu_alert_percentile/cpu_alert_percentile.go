@@ -84,7 +84,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent", "post0_dropped", "post0_failed", "post0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "eval2", "groupby3", "window4", "percentile5", "eval6", "alert7"}, t.stats)
 	var err error
@@ -108,7 +108,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert7: %w", err)
 	}
-	alert7Globals, alert7StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert7Globals, err := handlers.Globals(env, handlers.Alert{
 		Sections: []string{"httppost"},
 		TaskName: "cpu_alert_percentile",
 		Topic:    "kapacitor:cpu_alert_percentile:alert7",
@@ -119,11 +119,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert7Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical, alert.Warning),
-	}, alert7Templates, "kapacitor:cpu_alert_percentile:alert7", append([]alert.Handler{alert7Handler0, alert7Handler1}, alert7Globals...)...)
+	}, alert7Templates, "kapacitor:cpu_alert_percentile:alert7", append([]alert.Handler{alert7Handler0, alert7Handler1}, alert7Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert7: %w", err)
 	}
-	if alert7StateChangesOnly {
+	if alert7Globals.StateChangesOnly {
 		t.alert7Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert7Node.Persist(env.State); err != nil {
@@ -131,9 +131,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert7Tester.t = t
 	t.alert7Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[7].Counter, []string{"log0", "post0"}),
+		Counter: t.stats[7].AddCounter,
+		Gauge:   t.stats[7].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0", "post0"},
+		Names:   append([]string{"log0", "post0"}, alert7Globals.Names...),
 		Node:    "alert7",
 	})
 	return t, nil

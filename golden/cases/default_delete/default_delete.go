@@ -73,7 +73,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "fields_defaulted", "tags_defaulted"), pipeline.NewNodeStats(1, "fields_deleted", "tags_deleted"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "fields_defaulted", "tags_defaulted"), pipeline.NewNodeStats(1, "fields_deleted", "tags_deleted"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "default2", "delete3", "groupby4", "http_out5", "alert6"}, t.stats)
 	var err error
@@ -85,7 +85,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert6: %w", err)
 	}
-	alert6Globals, alert6StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert6Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "default_delete",
 		Topic:    "kapacitor:default_delete:alert6",
 	})
@@ -95,11 +95,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert6Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Info),
-	}, alert6Templates, "kapacitor:default_delete:alert6", append([]alert.Handler{alert6Handler0}, alert6Globals...)...)
+	}, alert6Templates, "kapacitor:default_delete:alert6", append([]alert.Handler{alert6Handler0}, alert6Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert6: %w", err)
 	}
-	if alert6StateChangesOnly {
+	if alert6Globals.StateChangesOnly {
 		t.alert6Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert6Node.Persist(env.State); err != nil {
@@ -107,9 +107,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert6Tester.t = t
 	t.alert6Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[6].Counter, []string{"log0"}),
+		Counter: t.stats[6].AddCounter,
+		Gauge:   t.stats[6].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert6Globals.Names...),
 		Node:    "alert6",
 	})
 	return t, nil

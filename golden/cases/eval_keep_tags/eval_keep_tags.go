@@ -72,7 +72,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "eval2", "groupby3", "http_out4", "alert5"}, t.stats)
 	var err error
@@ -84,7 +84,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
-	alert5Globals, alert5StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert5Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "eval_keep_tags",
 		Topic:    "kapacitor:eval_keep_tags:alert5",
 	})
@@ -94,11 +94,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert5Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Info),
-	}, alert5Templates, "kapacitor:eval_keep_tags:alert5", append([]alert.Handler{alert5Handler0}, alert5Globals...)...)
+	}, alert5Templates, "kapacitor:eval_keep_tags:alert5", append([]alert.Handler{alert5Handler0}, alert5Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
-	if alert5StateChangesOnly {
+	if alert5Globals.StateChangesOnly {
 		t.alert5Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert5Node.Persist(env.State); err != nil {
@@ -106,9 +106,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert5Tester.t = t
 	t.alert5Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[5].Counter, []string{"log0"}),
+		Counter: t.stats[5].AddCounter,
+		Gauge:   t.stats[5].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert5Globals.Names...),
 		Node:    "alert5",
 	})
 	return t, nil

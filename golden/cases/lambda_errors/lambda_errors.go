@@ -73,7 +73,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent"), pipeline.NewNodeStats(0)},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered"), pipeline.NewNodeStats(0)},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "eval2", "where3", "groupby4", "alert5", "http_out6"}, t.stats)
 	var err error
@@ -85,7 +85,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
-	alert5Globals, alert5StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert5Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "lambda_errors",
 		Topic:    "kapacitor:lambda_errors:alert5",
 	})
@@ -95,11 +95,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert5Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical, alert.Warning),
-	}, alert5Templates, "kapacitor:lambda_errors:alert5", append([]alert.Handler{alert5Handler0}, alert5Globals...)...)
+	}, alert5Templates, "kapacitor:lambda_errors:alert5", append([]alert.Handler{alert5Handler0}, alert5Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert5: %w", err)
 	}
-	if alert5StateChangesOnly {
+	if alert5Globals.StateChangesOnly {
 		t.alert5Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert5Node.Persist(env.State); err != nil {
@@ -107,9 +107,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert5Tester.t = t
 	t.alert5Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[5].Counter, []string{"log0"}),
+		Counter: t.stats[5].AddCounter,
+		Gauge:   t.stats[5].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert5Globals.Names...),
 		Node:    "alert5",
 	})
 	return t, nil

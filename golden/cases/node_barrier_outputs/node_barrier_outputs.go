@@ -78,6 +78,10 @@ type task struct {
 	groups          *pipeline.Groups
 	stats           []*pipeline.NodeStats
 	errs            *pipeline.ErrorLog
+	from1Copy0      pipeline.Point
+	from1Copy1      pipeline.Point
+	from1Copy2      pipeline.Point
+	from1Copy3      pipeline.Point
 	barrier2Node    *barrier.Node
 	window3Node     *window.Node
 	window3Emit     func(*pipeline.Batch)
@@ -201,17 +205,17 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[1].Out[0].Add(1)
-	c0 := p.Clone()
-	t.barrier2(&c0)
+	p.CopyTo(&t.from1Copy0)
+	t.barrier2(&t.from1Copy0)
 	t.stats[1].Out[1].Add(1)
-	c1 := p.Clone()
-	t.barrier6(&c1)
+	p.CopyTo(&t.from1Copy1)
+	t.barrier6(&t.from1Copy1)
 	t.stats[1].Out[2].Add(1)
-	c2 := p.Clone()
-	t.http_post10(&c2)
+	p.CopyTo(&t.from1Copy2)
+	t.http_post10(&t.from1Copy2)
 	t.stats[1].Out[3].Add(1)
-	c3 := p.Clone()
-	t.where12(&c3)
+	p.CopyTo(&t.from1Copy3)
+	t.where12(&t.from1Copy3)
 	t.stats[1].Out[4].Add(1)
 	t.window14(p)
 }

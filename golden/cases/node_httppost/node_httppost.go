@@ -50,6 +50,7 @@ type task struct {
 	groups         *pipeline.Groups
 	stats          []*pipeline.NodeStats
 	errs           *pipeline.ErrorLog
+	from1Copy0     pipeline.Point
 	http_post2Node *httppost.Node
 	window3Node    *window.Node
 	window3Emit    func(*pipeline.Batch)
@@ -123,8 +124,8 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[1].Out[0].Add(1)
-	c0 := p.Clone()
-	t.http_post2(&c0)
+	p.CopyTo(&t.from1Copy0)
+	t.http_post2(&t.from1Copy0)
 	t.stats[1].Out[1].Add(1)
 	t.window3(p)
 }

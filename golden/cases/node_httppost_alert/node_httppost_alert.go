@@ -59,7 +59,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "post0_dropped", "post0_failed", "post0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "alert2"}, t.stats)
 	var err error
@@ -71,7 +71,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
-	alert2Globals, alert2StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert2Globals, err := handlers.Globals(env, handlers.Alert{
 		Sections: []string{"httppost"},
 		TaskName: "node_httppost_alert",
 		Topic:    "kapacitor:node_httppost_alert:alert2",
@@ -82,11 +82,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert2Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Critical, alert.Warning),
-	}, alert2Templates, "kapacitor:node_httppost_alert:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals...)...)
+	}, alert2Templates, "kapacitor:node_httppost_alert:alert2", append([]alert.Handler{alert2Handler0}, alert2Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert2: %w", err)
 	}
-	if alert2StateChangesOnly {
+	if alert2Globals.StateChangesOnly {
 		t.alert2Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert2Node.Persist(env.State); err != nil {
@@ -94,9 +94,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert2Tester.t = t
 	t.alert2Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[2].Counter, []string{"post0"}),
+		Counter: t.stats[2].AddCounter,
+		Gauge:   t.stats[2].Gauge,
 		Log:     env.Log,
-		Names:   []string{"post0"},
+		Names:   append([]string{"post0"}, alert2Globals.Names...),
 		Node:    "alert2",
 	})
 	return t, nil

@@ -75,6 +75,8 @@ type task struct {
 	groups          *pipeline.Groups
 	stats           []*pipeline.NodeStats
 	errs            *pipeline.ErrorLog
+	stream0Copy0    pipeline.Point
+	stream0Copy1    pipeline.Point
 	window2Node     *window.Node
 	window2Emit     func(*pipeline.Batch)
 	window4Node     *window.Node
@@ -214,11 +216,11 @@ func (t *task) Close() error {
 // stream0 is stream (task.tick:10).
 func (t *task) stream0(p *pipeline.Point) {
 	t.stats[0].Out[0].Add(1)
-	c0 := p.Clone()
-	t.from1(&c0)
+	p.CopyTo(&t.stream0Copy0)
+	t.from1(&t.stream0Copy0)
 	t.stats[0].Out[1].Add(1)
-	c1 := p.Clone()
-	t.from3(&c1)
+	p.CopyTo(&t.stream0Copy1)
+	t.from3(&t.stream0Copy1)
 	t.stats[0].Out[2].Add(1)
 	t.from5(p)
 }

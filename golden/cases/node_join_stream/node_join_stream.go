@@ -83,6 +83,20 @@ type task struct {
 	groups          *pipeline.Groups
 	stats           []*pipeline.NodeStats
 	errs            *pipeline.ErrorLog
+	stream0Copy0    pipeline.Point
+	stream0Copy1    pipeline.Point
+	stream0Copy2    pipeline.Point
+	stream0Copy3    pipeline.Point
+	from1Copy0      pipeline.Point
+	from1Copy1      pipeline.Point
+	from1Copy2      pipeline.Point
+	from2Copy0      pipeline.Point
+	from2Copy1      pipeline.Point
+	from2Copy2      pipeline.Point
+	from3Copy0      pipeline.Point
+	from3Copy1      pipeline.Point
+	from4Copy0      pipeline.Point
+	from4Copy1      pipeline.Point
 	join6Node       *join.Join
 	http_post7Node  *httppost.Node
 	join10Node      *join.Join
@@ -258,17 +272,17 @@ func (t *task) Close() error {
 // stream0 is stream (task.tick:7).
 func (t *task) stream0(p *pipeline.Point) {
 	t.stats[0].Out[0].Add(1)
-	c0 := p.Clone()
-	t.from1(&c0)
+	p.CopyTo(&t.stream0Copy0)
+	t.from1(&t.stream0Copy0)
 	t.stats[0].Out[1].Add(1)
-	c1 := p.Clone()
-	t.from2(&c1)
+	p.CopyTo(&t.stream0Copy1)
+	t.from2(&t.stream0Copy1)
 	t.stats[0].Out[2].Add(1)
-	c2 := p.Clone()
-	t.from3(&c2)
+	p.CopyTo(&t.stream0Copy2)
+	t.from3(&t.stream0Copy2)
 	t.stats[0].Out[3].Add(1)
-	c3 := p.Clone()
-	t.from4(&c3)
+	p.CopyTo(&t.stream0Copy3)
+	t.from4(&t.stream0Copy3)
 	t.stats[0].Out[4].Add(1)
 	t.from15(p)
 }
@@ -280,14 +294,14 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[13].Out[0].Add(1)
-	c0 := p.Clone()
-	t.join6(&c0, 0)
+	p.CopyTo(&t.from1Copy0)
+	t.join6(&t.from1Copy0, 0)
 	t.stats[13].Out[1].Add(1)
-	c1 := p.Clone()
-	t.join10(&c1, 0)
+	p.CopyTo(&t.from1Copy1)
+	t.join10(&t.from1Copy1, 0)
 	t.stats[13].Out[2].Add(1)
-	c2 := p.Clone()
-	t.join13(&c2, 0)
+	p.CopyTo(&t.from1Copy2)
+	t.join13(&t.from1Copy2, 0)
 	t.stats[13].Out[3].Add(1)
 	t.union21(p, 2)
 }
@@ -299,14 +313,14 @@ func (t *task) from2(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[10].Out[0].Add(1)
-	c0 := p.Clone()
-	t.join6(&c0, 1)
+	p.CopyTo(&t.from2Copy0)
+	t.join6(&t.from2Copy0, 1)
 	t.stats[10].Out[1].Add(1)
-	c1 := p.Clone()
-	t.join10(&c1, 1)
+	p.CopyTo(&t.from2Copy1)
+	t.join10(&t.from2Copy1, 1)
 	t.stats[10].Out[2].Add(1)
-	c2 := p.Clone()
-	t.join17(&c2, 1)
+	p.CopyTo(&t.from2Copy2)
+	t.join17(&t.from2Copy2, 1)
 	t.stats[10].Out[3].Add(1)
 	t.union21(p, 0)
 }
@@ -318,11 +332,11 @@ func (t *task) from3(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[9].Out[0].Add(1)
-	c0 := p.Clone()
-	t.join10(&c0, 2)
+	p.CopyTo(&t.from3Copy0)
+	t.join10(&t.from3Copy0, 2)
 	t.stats[9].Out[1].Add(1)
-	c1 := p.Clone()
-	t.join13(&c1, 1)
+	p.CopyTo(&t.from3Copy1)
+	t.join13(&t.from3Copy1, 1)
 	t.stats[9].Out[2].Add(1)
 	t.union21(p, 1)
 }
@@ -334,11 +348,11 @@ func (t *task) from4(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[2].Out[0].Add(1)
-	c0 := p.Clone()
-	t.combine23(&c0)
+	p.CopyTo(&t.from4Copy0)
+	t.combine23(&t.from4Copy0)
 	t.stats[2].Out[1].Add(1)
-	c1 := p.Clone()
-	t.flatten25(&c1)
+	p.CopyTo(&t.from4Copy1)
+	t.flatten25(&t.from4Copy1)
 	t.stats[2].Out[2].Add(1)
 	t.flatten27(p)
 }

@@ -60,6 +60,7 @@ type task struct {
 	groups         *pipeline.Groups
 	stats          []*pipeline.NodeStats
 	errs           *pipeline.ErrorLog
+	from1Copy0     pipeline.Point
 	sideload2Node  *sideload.Node
 	http_post4Node *httppost.Node
 	window5Node    *window.Node
@@ -174,8 +175,8 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[1].Out[0].Add(1)
-	c0 := p.Clone()
-	t.sideload2(&c0)
+	p.CopyTo(&t.from1Copy0)
+	t.sideload2(&t.from1Copy0)
 	t.stats[1].Out[1].Add(1)
 	t.window5(p)
 }

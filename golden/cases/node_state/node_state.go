@@ -74,6 +74,9 @@ type task struct {
 	groups                 *pipeline.Groups
 	stats                  []*pipeline.NodeStats
 	errs                   *pipeline.ErrorLog
+	from1Copy0             pipeline.Point
+	from1Copy1             pipeline.Point
+	from1Copy2             pipeline.Point
 	state_duration2Groups  pipeline.PerGroup[state_duration2Group]
 	http_post3Node         *httppost.Node
 	state_duration4Groups  pipeline.PerGroup[state_duration4Group]
@@ -179,14 +182,14 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[1].Out[0].Add(1)
-	c0 := p.Clone()
-	t.state_duration2(&c0)
+	p.CopyTo(&t.from1Copy0)
+	t.state_duration2(&t.from1Copy0)
 	t.stats[1].Out[1].Add(1)
-	c1 := p.Clone()
-	t.state_duration4(&c1)
+	p.CopyTo(&t.from1Copy1)
+	t.state_duration4(&t.from1Copy1)
 	t.stats[1].Out[2].Add(1)
-	c2 := p.Clone()
-	t.elapsed7(&c2)
+	p.CopyTo(&t.from1Copy2)
+	t.elapsed7(&t.from1Copy2)
 	t.stats[1].Out[3].Add(1)
 	t.window9(p)
 }

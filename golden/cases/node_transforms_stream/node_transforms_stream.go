@@ -82,6 +82,16 @@ type task struct {
 	groups                 *pipeline.Groups
 	stats                  []*pipeline.NodeStats
 	errs                   *pipeline.ErrorLog
+	from1Copy0             pipeline.Point
+	from1Copy1             pipeline.Point
+	from1Copy2             pipeline.Point
+	from1Copy3             pipeline.Point
+	from1Copy4             pipeline.Point
+	from1Copy5             pipeline.Point
+	from1Copy6             pipeline.Point
+	from1Copy7             pipeline.Point
+	from1Copy8             pipeline.Point
+	from1Copy9             pipeline.Point
 	http_post3Node         *httppost.Node
 	sample4Groups          pipeline.PerGroup[sample4Group]
 	http_post5Node         *httppost.Node
@@ -227,35 +237,35 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[1].Out[0].Add(1)
-	c0 := p.Clone()
-	t.shift2(&c0)
+	p.CopyTo(&t.from1Copy0)
+	t.shift2(&t.from1Copy0)
 	t.stats[1].Out[1].Add(1)
-	c1 := p.Clone()
-	t.sample4(&c1)
+	p.CopyTo(&t.from1Copy1)
+	t.sample4(&t.from1Copy1)
 	t.stats[1].Out[2].Add(1)
-	c2 := p.Clone()
-	t.sample6(&c2)
+	p.CopyTo(&t.from1Copy2)
+	t.sample6(&t.from1Copy2)
 	t.stats[1].Out[3].Add(1)
-	c3 := p.Clone()
-	t.changeDetect8(&c3)
+	p.CopyTo(&t.from1Copy3)
+	t.changeDetect8(&t.from1Copy3)
 	t.stats[1].Out[4].Add(1)
-	c4 := p.Clone()
-	t.derivative10(&c4)
+	p.CopyTo(&t.from1Copy4)
+	t.derivative10(&t.from1Copy4)
 	t.stats[1].Out[5].Add(1)
-	c5 := p.Clone()
-	t.difference12(&c5)
+	p.CopyTo(&t.from1Copy5)
+	t.difference12(&t.from1Copy5)
 	t.stats[1].Out[6].Add(1)
-	c6 := p.Clone()
-	t.cumulativeSum14(&c6)
+	p.CopyTo(&t.from1Copy6)
+	t.cumulativeSum14(&t.from1Copy6)
 	t.stats[1].Out[7].Add(1)
-	c7 := p.Clone()
-	t.movingAverage16(&c7)
+	p.CopyTo(&t.from1Copy7)
+	t.movingAverage16(&t.from1Copy7)
 	t.stats[1].Out[8].Add(1)
-	c8 := p.Clone()
-	t.elapsed18(&c8)
+	p.CopyTo(&t.from1Copy8)
+	t.elapsed18(&t.from1Copy8)
 	t.stats[1].Out[9].Add(1)
-	c9 := p.Clone()
-	t.state_count20(&c9)
+	p.CopyTo(&t.from1Copy9)
+	t.state_count20(&t.from1Copy9)
 	t.stats[1].Out[10].Add(1)
 	t.state_duration22(p)
 }

@@ -69,6 +69,8 @@ type task struct {
 	groups          *pipeline.Groups
 	stats           []*pipeline.NodeStats
 	errs            *pipeline.ErrorLog
+	from1Copy0      pipeline.Point
+	from1Copy1      pipeline.Point
 	window2Node     *window.Node
 	window2Emit     func(*pipeline.Batch)
 	window3Node     *window.Node
@@ -186,11 +188,11 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.By(p, []string{"host"}, false)
 	t.stats[1].Out[0].Add(1)
-	c0 := p.Clone()
-	t.window2(&c0)
+	p.CopyTo(&t.from1Copy0)
+	t.window2(&t.from1Copy0)
 	t.stats[1].Out[1].Add(1)
-	c1 := p.Clone()
-	t.window3(&c1)
+	p.CopyTo(&t.from1Copy1)
+	t.window3(&t.from1Copy1)
 	t.stats[1].Out[2].Add(1)
 	t.window9(p)
 }

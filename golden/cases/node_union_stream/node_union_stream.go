@@ -63,6 +63,12 @@ type task struct {
 	groups          *pipeline.Groups
 	stats           []*pipeline.NodeStats
 	errs            *pipeline.ErrorLog
+	stream0Copy0    pipeline.Point
+	stream0Copy1    pipeline.Point
+	from1Copy0      pipeline.Point
+	from1Copy1      pipeline.Point
+	from2Copy0      pipeline.Point
+	from2Copy1      pipeline.Point
 	union5Node      *pipeline.Union
 	union5Emit      func(*pipeline.Point)
 	http_post6Node  *httppost.Node
@@ -136,11 +142,11 @@ func (t *task) Close() error {
 // stream0 is stream (task.tick:8).
 func (t *task) stream0(p *pipeline.Point) {
 	t.stats[0].Out[0].Add(1)
-	c0 := p.Clone()
-	t.from1(&c0)
+	p.CopyTo(&t.stream0Copy0)
+	t.from1(&t.stream0Copy0)
 	t.stats[0].Out[1].Add(1)
-	c1 := p.Clone()
-	t.from2(&c1)
+	p.CopyTo(&t.stream0Copy1)
+	t.from2(&t.stream0Copy1)
 	t.stats[0].Out[2].Add(1)
 	t.from3(p)
 }
@@ -152,11 +158,11 @@ func (t *task) from1(p *pipeline.Point) {
 	}
 	p.Group = t.groups.Root()
 	t.stats[4].Out[0].Add(1)
-	c0 := p.Clone()
-	t.union5(&c0, 1)
+	p.CopyTo(&t.from1Copy0)
+	t.union5(&t.from1Copy0, 1)
 	t.stats[4].Out[1].Add(1)
-	c1 := p.Clone()
-	t.union8(&c1, 0)
+	p.CopyTo(&t.from1Copy1)
+	t.union8(&t.from1Copy1, 0)
 	t.stats[4].Out[2].Add(1)
 	t.union13(p, 0)
 }
@@ -168,11 +174,11 @@ func (t *task) from2(p *pipeline.Point) {
 	}
 	p.Group = t.groups.Root()
 	t.stats[3].Out[0].Add(1)
-	c0 := p.Clone()
-	t.union5(&c0, 0)
+	p.CopyTo(&t.from2Copy0)
+	t.union5(&t.from2Copy0, 0)
 	t.stats[3].Out[1].Add(1)
-	c1 := p.Clone()
-	t.union8(&c1, 1)
+	p.CopyTo(&t.from2Copy1)
+	t.union8(&t.from2Copy1, 1)
 	t.stats[3].Out[2].Add(1)
 	t.union13(p, 1)
 }

@@ -72,7 +72,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered", "log0_dropped", "log0_failed", "log0_sent")},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered")},
 	}
 	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "where2", "eval3", "alert4"}, t.stats)
 	var err error
@@ -84,7 +84,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	if err != nil {
 		return nil, fmt.Errorf("alert4: %w", err)
 	}
-	alert4Globals, alert4StateChangesOnly, err := handlers.Globals(env, handlers.Alert{
+	alert4Globals, err := handlers.Globals(env, handlers.Alert{
 		TaskName: "where_regex_strings",
 		Topic:    "kapacitor:where_regex_strings:alert4",
 	})
@@ -94,11 +94,11 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t.alert4Node, err = alert.NewNode(alert.Config{
 		History: alert.DefaultHistory,
 		Tests:   alert.Levels(alert.Info),
-	}, alert4Templates, "kapacitor:where_regex_strings:alert4", append([]alert.Handler{alert4Handler0}, alert4Globals...)...)
+	}, alert4Templates, "kapacitor:where_regex_strings:alert4", append([]alert.Handler{alert4Handler0}, alert4Globals.Handlers...)...)
 	if err != nil {
 		return nil, fmt.Errorf("alert4: %w", err)
 	}
-	if alert4StateChangesOnly {
+	if alert4Globals.StateChangesOnly {
 		t.alert4Node.Config.StateChangesOnly = true
 	}
 	if err := t.alert4Node.Persist(env.State); err != nil {
@@ -106,9 +106,10 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	}
 	t.alert4Tester.t = t
 	t.alert4Node.Start(alert.Delivery{
-		Counter: handlers.GlobalCounters(t.stats[4].Counter, []string{"log0"}),
+		Counter: t.stats[4].AddCounter,
+		Gauge:   t.stats[4].Gauge,
 		Log:     env.Log,
-		Names:   []string{"log0"},
+		Names:   append([]string{"log0"}, alert4Globals.Names...),
 		Node:    "alert4",
 	})
 	return t, nil

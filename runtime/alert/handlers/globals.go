@@ -3,8 +3,6 @@ package handlers
 import (
 	"fmt"
 	"slices"
-	"strings"
-	"sync/atomic"
 
 	"github.com/tickc/tickc/runtime/alert"
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -27,52 +25,53 @@ type Alert struct {
 // .stateChangesOnly().
 type global struct {
 	section          string
+	method           string // the TICKscript property of the handler, which names it
 	stateChangesOnly bool
 	make             func(env *pipeline.Env, a Alert) (alert.Handler, error)
 }
 
 // globals follows the order of Kapacitor's alert node.
 var globals = []global{
-	{"smtp", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
+	{"smtp", "email", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
 		return NewEmail(env.Config, EmailOptions{TaskName: a.TaskName})
 	}},
-	{"victorops", false, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
+	{"victorops", "victorOps", false, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
 		return NewVictorOps(env.Config, VictorOpsOptions{})
 	}},
-	{"pagerduty", false, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
+	{"pagerduty", "pagerDuty", false, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
 		return NewPagerDuty(env.Config, PagerDutyOptions{ClientURL: clientURL(env)})
 	}},
-	{"pagerduty2", false, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
+	{"pagerduty2", "pagerDuty2", false, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
 		return NewPagerDuty2(env.Config, PagerDuty2Options{TaskName: a.TaskName, ClientURL: clientURL(env)})
 	}},
-	{"slack", true, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
+	{"slack", "slack", true, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
 		return NewSlack(env.Config, SlackOptions{})
 	}},
-	{"telegram", true, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
+	{"telegram", "telegram", true, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
 		return NewTelegram(env.Config, TelegramOptions{})
 	}},
-	{"hipchat", true, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
+	{"hipchat", "hipChat", true, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
 		return NewHipChat(env.Config, HipChatOptions{})
 	}},
-	{"opsgenie", false, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
+	{"opsgenie", "opsGenie", false, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
 		return NewOpsGenie(env.Config, OpsGenieOptions{})
 	}},
-	{"opsgenie2", false, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
+	{"opsgenie2", "opsGenie2", false, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
 		return NewOpsGenie2(env.Config, OpsGenie2Options{})
 	}},
-	{"discord", true, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
+	{"discord", "discord", true, func(env *pipeline.Env, _ Alert) (alert.Handler, error) {
 		return NewDiscord(env.Config, DiscordOptions{})
 	}},
-	{"bigpanda", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
+	{"bigpanda", "bigPanda", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
 		return NewBigPanda(env.Config, BigPandaOptions{TaskName: a.TaskName})
 	}},
-	{"teams", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
+	{"teams", "teams", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
 		return NewTeams(env.Config, TeamsOptions{Topic: a.Topic})
 	}},
-	{"servicenow", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
+	{"servicenow", "serviceNow", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
 		return NewServiceNow(env.Config, ServiceNowOptions{TaskName: a.TaskName})
 	}},
-	{"zenoss", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
+	{"zenoss", "zenoss", true, func(env *pipeline.Env, a Alert) (alert.Handler, error) {
 		return NewZenoss(env.Config, ZenossOptions{TaskName: a.TaskName})
 	}},
 }
@@ -82,43 +81,42 @@ func clientURL(env *pipeline.Env) string {
 	return "http://" + env.Hostname + ":9092/kapacitor/v1"
 }
 
+// GlobalHandlers are the handlers the configuration adds to an alert node.
+type GlobalHandlers struct {
+	Handlers []alert.Handler
+	// Names name them in the node's statistics and logs (alert.Delivery):
+	// the handler's TICKscript property, "_global" and its index among the
+	// node's global handlers of that kind, "slack_global0".
+	Names []string
+	// StateChangesOnly says a global service with state-changes-only =
+	// true makes the node .stateChangesOnly().
+	StateChangesOnly bool
+}
+
 // Globals returns the handlers the configuration adds to an alert node
 // (the services whose section has enabled = true and global = true, which
-// the node does not use itself), and whether a global service with
-// state-changes-only = true makes the node .stateChangesOnly(), as
-// Kapacitor does when it creates the node.
-func Globals(env *pipeline.Env, a Alert) (hs []alert.Handler, stateChangesOnly bool, err error) {
+// the node does not use itself), as Kapacitor does when it creates the
+// node.
+func Globals(env *pipeline.Env, a Alert) (GlobalHandlers, error) {
+	var gh GlobalHandlers
 	for _, g := range globals {
 		s := lookup(env.Config, g.section)
 		if !s.found || !s.boolean("enabled", false) || !s.boolean("global", false) {
 			continue
 		}
 		if g.stateChangesOnly && s.boolean("state-changes-only", false) {
-			stateChangesOnly = true
+			gh.StateChangesOnly = true
 		}
 		if slices.Contains(a.Sections, g.section) {
 			continue
 		}
 		h, err := g.make(env, a)
 		if err != nil {
-			return nil, false, fmt.Errorf("[%s] global = true: %w", g.section, err)
+			return GlobalHandlers{}, fmt.Errorf("[%s] global = true: %w", g.section, err)
 		}
-		hs = append(hs, h)
+		gh.Handlers = append(gh.Handlers, h)
+		// One section, one handler: the index is always 0.
+		gh.Names = append(gh.Names, g.method+"_global0")
 	}
-	return hs, stateChangesOnly, nil
-}
-
-// GlobalCounters returns the Counter of an alert node's alert.Delivery:
-// counter for the counters of the handlers the script declares (named),
-// and a counter of its own, not in the node's statistics, for each counter
-// of the global handlers that follow them, which the compiler cannot know.
-func GlobalCounters(counter func(name string) *atomic.Int64, named []string) func(name string) *atomic.Int64 {
-	return func(name string) *atomic.Int64 {
-		for _, n := range named {
-			if strings.HasPrefix(name, n+"_") {
-				return counter(name)
-			}
-		}
-		return new(atomic.Int64)
-	}
+	return gh, nil
 }

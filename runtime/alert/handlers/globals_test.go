@@ -1,6 +1,7 @@
 package handlers
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/tickc/tickc/runtime/alert"
@@ -14,14 +15,14 @@ func TestGlobals(t *testing.T) {
 		"victorops": {"enabled": true, "global": false, "api-key": "k", "routing-key": "r"},
 		"telegram":  {"enabled": false, "global": true},
 	}}
-	hs, sco, err := Globals(env, Alert{TaskName: "task", Topic: "kapacitor:task:alert2"})
+	gh, err := Globals(env, Alert{TaskName: "task", Topic: "kapacitor:task:alert2"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(hs) != 1 || !sco {
-		t.Fatalf("%d handlers, stateChangesOnly %v; want the slack handler and true", len(hs), sco)
+	if len(gh.Handlers) != 1 || fmt.Sprint(gh.Names) != "[slack_global0]" || !gh.StateChangesOnly {
+		t.Fatalf("%d handlers %v, stateChangesOnly %v; want the slack handler and true", len(gh.Handlers), gh.Names, gh.StateChangesOnly)
 	}
-	if err := hs[0].Handle(event(alert.Critical)); err != nil {
+	if err := gh.Handlers[0].Handle(event(alert.Critical)); err != nil {
 		t.Fatal(err)
 	}
 	if got := <-ch; got.path != "/slack" {
@@ -30,19 +31,19 @@ func TestGlobals(t *testing.T) {
 
 	// A node with its own .slack() gets no global one, but its
 	// state-changes-only still applies.
-	hs, sco, err = Globals(env, Alert{TaskName: "task", Sections: []string{"slack"}})
-	if err != nil || len(hs) != 0 || !sco {
-		t.Errorf("with .slack(): %d handlers, %v, %v", len(hs), sco, err)
+	gh, err = Globals(env, Alert{TaskName: "task", Sections: []string{"slack"}})
+	if err != nil || len(gh.Handlers) != 0 || len(gh.Names) != 0 || !gh.StateChangesOnly {
+		t.Errorf("with .slack(): %+v, %v", gh, err)
 	}
 
 	// A global service that is misconfigured fails the task's start.
 	env.Config = conf{"pagerduty2": {"enabled": true, "global": true}}
-	if _, _, err := Globals(env, Alert{}); err == nil {
+	if _, err := Globals(env, Alert{}); err == nil {
 		t.Error("pagerduty2 without a routing key: no error")
 	}
 	// No section, no global handler.
 	env.Config = conf{}
-	if hs, sco, err := Globals(env, Alert{}); len(hs) != 0 || sco || err != nil {
-		t.Errorf("empty config: %d, %v, %v", len(hs), sco, err)
+	if gh, err := Globals(env, Alert{}); len(gh.Handlers) != 0 || gh.StateChangesOnly || err != nil {
+		t.Errorf("empty config: %+v, %v", gh, err)
 	}
 }

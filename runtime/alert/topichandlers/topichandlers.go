@@ -51,15 +51,10 @@ func Shared(env *pipeline.Env) (*alert.Topics, error) {
 }
 
 // New returns an alert service with the topic handlers of cfg's [load]
-// section. Their errors are logged to log; the aggregate handlers flush on
-// timers (nil: never).
+// section. Their failures are logged to log (nil: slog.Default()); the
+// aggregate handlers flush on timers (nil: never).
 func New(cfg pipeline.Config, log *slog.Logger, timers pipeline.Timers) (*alert.Topics, error) {
-	ts := alert.NewTopics()
-	if log != nil {
-		ts.HandlerError = func(topic string, _ alert.Handler, err error) {
-			log.Error("topic handler failed", "topic", topic, "err", err)
-		}
-	}
+	ts := alert.NewTopics(log)
 	dir, ok := loadDir(cfg)
 	if !ok {
 		return ts, nil
@@ -73,7 +68,7 @@ func New(cfg pipeline.Config, log *slog.Logger, timers pipeline.Timers) (*alert.
 		if err != nil {
 			return nil, fmt.Errorf("topic handler %q of topic %q: %w", s.ID, s.Topic, err)
 		}
-		ts.AddHandler(s.Topic, h)
+		ts.AddHandler(s.Topic, s.ID, h)
 	}
 	return ts, nil
 }
@@ -188,7 +183,7 @@ type external struct{ alert.Handler }
 
 func (h external) Handle(d *alert.Data) error {
 	if d.NoExternal {
-		return nil
+		return alert.ErrSkipped
 	}
 	return h.Handler.Handle(d)
 }
@@ -201,11 +196,21 @@ type matched struct {
 
 func (h matched) Handle(d *alert.Data) error {
 	ok, err := h.m.Eval(d)
-	if err != nil || !ok {
+	if err != nil {
 		return err
+	}
+	if !ok {
+		return alert.ErrSkipped
 	}
 	return h.h.Handle(d)
 }
+
+// Unwrap returns the wrapped handler (alert.Wrapper: a .log() handler
+// stays on the publishing task's goroutine).
+func (h external) Unwrap() alert.Handler { return h.Handler }
+
+// Unwrap returns the wrapped handler.
+func (h matched) Unwrap() alert.Handler { return h.h }
 
 // Close closes the wrapped handler if it holds resources.
 func (h external) Close() error { return closeHandler(h.Handler) }

@@ -124,6 +124,10 @@ options:
 	inhibited := event("a", alert.Critical, alert.OK, "a", 4)
 	inhibited.NoExternal = true
 	ts.Collect("cpu", inhibited)
+	// The handlers run on queues of their own: wait for the aggregate to
+	// have every event, and the post its one.
+	waitSent(t, ts, "agg", 4)
+	waitSent(t, ts, "post-a", 1)
 
 	if want := []string{"a WARNING a is WARNING"}; strings.Join(posts.got(), "|") != strings.Join(want, "|") {
 		t.Errorf("posted %q, want %q", posts.got(), want)
@@ -133,6 +137,10 @@ options:
 	}
 	tm.every[0](time.Time{})
 	tm.every[0](time.Time{}) // nothing new: no summary
+	// Close waits for the summary's delivery.
+	if err := ts.Close(); err != nil {
+		t.Fatal(err)
+	}
 	want := []string{"cpu-summary CRITICAL Received 4 events in the last 1m0s."}
 	if strings.Join(summaries.got(), "|") != strings.Join(want, "|") {
 		t.Errorf("summaries %q, want %q", summaries.got(), want)
@@ -140,6 +148,21 @@ options:
 	if b := summaries.bodies[0]; b["details"] != "a is WARNING\nb is CRITICAL\na is OK\na is CRITICAL" ||
 		len(b["data"].(map[string]any)["series"].([]any)) != 4 {
 		t.Errorf("summary details %q, data %v", b["details"], b["data"])
+	}
+}
+
+// waitSent waits until the topic handler id has sent n events.
+func waitSent(t *testing.T, ts *alert.Topics, id string, n int64) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		for _, s := range ts.HandlerStats() {
+			if s.Handler == id && s.Sent == n {
+				return
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s did not send %d events: %+v", id, n, ts.HandlerStats())
+		}
 	}
 }
 
@@ -175,7 +198,7 @@ func TestServiceKindOptions(t *testing.T) {
 	defer srv.Close()
 	cfg := sections{"slack": {"enabled": true, "url": srv.URL}}
 	h, err := Build(Spec{ID: "s", Topic: "t", Kind: "slack",
-		Options: map[string]any{"channel": "#ops", "icon-emoji": ":fire:", "username": "kap"}}, cfg, alert.NewTopics(), nil)
+		Options: map[string]any{"channel": "#ops", "icon-emoji": ":fire:", "username": "kap"}}, cfg, alert.NewTopics(nil), nil)
 	if err != nil {
 		t.Fatal(err)
 	}

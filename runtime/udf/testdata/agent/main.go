@@ -93,12 +93,16 @@ type handler struct {
 func serve(in io.Reader, out io.Writer) {
 	h := &handler{out: bufio.NewWriter(out), as: "avg", size: 1, scale: 1.5, windows: map[string][]float64{}}
 	r := bufio.NewReader(in)
+	var buf []byte
 	for {
 		size, err := binary.ReadUvarint(r)
 		if err != nil {
 			return // input closed: Kapacitor stops the agent
 		}
-		buf := make([]byte, size)
+		if uint64(cap(buf)) < size {
+			buf = make([]byte, size)
+		}
+		buf = buf[:size] // reused: proto.Unmarshal copies what it keeps
 		if _, err := io.ReadFull(r, buf); err != nil {
 			return
 		}
@@ -112,6 +116,10 @@ func serve(in io.Reader, out io.Writer) {
 			continue
 		}
 		h.handle(string(which.Name()), req.Get(which).Message())
+		// Answers go out when no request is waiting: one write for many.
+		if r.Buffered() > 0 {
+			continue
+		}
 		if err := h.out.Flush(); err != nil {
 			return
 		}
@@ -134,6 +142,7 @@ func (h *handler) handle(kind string, m protoreflect.Message) {
 			os.Exit(3)
 		}
 		if h.points == *hangAfter+1 {
+			h.out.Flush()
 			time.Sleep(time.Hour)
 		}
 		if *mode == "outliers" {
