@@ -81,9 +81,8 @@ func (r *runner) run(ctx context.Context, args []string) int {
 it, without Kapacitor. Start it with "serve" and send it data the way you
 would send it to Kapacitor (Telegraf's or InfluxDB's output to
 http://127.0.0.1:9092), or test it first with "replay" on recorded data.`, r.p.ID, r.p.Type),
-		Writer:          r.stdout,
-		ErrWriter:       r.stderr,
-		HideHelpCommand: true,
+		Writer:    r.stdout,
+		ErrWriter: r.stderr,
 		Commands: []*cli.Command{
 			r.serveCommand(),
 			r.replayCommand(),
@@ -92,16 +91,24 @@ http://127.0.0.1:9092), or test it first with "replay" on recorded data.`, r.p.I
 			r.configCommand(),
 			r.versionCommand(),
 		},
-		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err}
-		},
+	}
+	return runApp(ctx, app, args, r.stderr)
+}
+
+// runApp runs a task binary's command line app and returns the exit
+// status: 0 on success, 1 when the command failed, 2 for bad usage. Errors
+// are printed to stderr after the program's name.
+func runApp(ctx context.Context, app *cli.App, args []string, stderr io.Writer) int {
+	app.HideHelpCommand = true
+	app.ExitErrHandler = func(*cli.Context, error) {}
+	app.OnUsageError = func(c *cli.Context, err error, _ bool) error {
+		return usageError{err}
 	}
 	err := app.RunContext(ctx, args)
 	if err == nil {
 		return 0
 	}
-	fmt.Fprintf(r.stderr, "%s: %v\n", name, err)
+	fmt.Fprintf(stderr, "%s: %v\n", app.Name, err)
 	var ue usageError
 	if errors.As(err, &ue) {
 		return 2

@@ -100,9 +100,8 @@ those tasks enabled would, without Kapacitor. Start it with "serve" and
 send it data the way you would send it to Kapacitor: each point goes to
 every task that reads its database and retention policy. "list" and "show
 ID" print what "kapacitor list tasks" and "kapacitor show ID" print.`, len(m.progs), strings.Join(m.ids(), ", ")),
-		Writer:          m.stdout,
-		ErrWriter:       m.stderr,
-		HideHelpCommand: true,
+		Writer:    m.stdout,
+		ErrWriter: m.stderr,
 		Commands: []*cli.Command{
 			m.serveCommand(),
 			m.replayCommand(),
@@ -112,21 +111,8 @@ ID" print what "kapacitor list tasks" and "kapacitor show ID" print.`, len(m.pro
 			m.configCommand(),
 			m.versionCommand(),
 		},
-		ExitErrHandler: func(*cli.Context, error) {},
-		OnUsageError: func(c *cli.Context, err error, _ bool) error {
-			return usageError{err}
-		},
 	}
-	err := app.RunContext(ctx, args)
-	if err == nil {
-		return 0
-	}
-	fmt.Fprintf(m.stderr, "%s: %v\n", name, err)
-	var ue usageError
-	if errors.As(err, &ue) {
-		return 2
-	}
-	return 1
+	return runApp(ctx, app, args, m.stderr)
 }
 
 // started are the running tasks of serve or replay, with their state
@@ -294,25 +280,7 @@ func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, lo
 		m.onListen(addr)
 	}
 
-	var timeUp <-chan time.Time
-	if duration > 0 {
-		timer := time.NewTimer(duration)
-		defer timer.Stop()
-		timeUp = timer.C
-	}
-	var serveErr error
-	select {
-	case <-ctx.Done():
-		log.Info("stopping", "reason", "signal")
-	case <-timeUp:
-		log.Info("stopping", "reason", "duration elapsed", "duration", duration)
-	case serveErr = <-served:
-	}
-	stopCtx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.HTTP.ShutdownTimeout))
-	defer cancel()
-	if err := hs.Shutdown(stopCtx); err != nil {
-		log.Warn("requests still in progress when stopping", "error", err)
-	}
+	serveErr := serveUntilStopped(ctx, log, hs, served, duration, time.Duration(cfg.HTTP.ShutdownTimeout))
 	stopAll()
 	closeErr := s.close(router)
 	if closeErr != nil {

@@ -128,26 +128,7 @@ func (r *runner) serve(ctx context.Context, cfg *Config, dataDir string, log *sl
 		r.onListen(addr)
 	}
 
-	var timeUp <-chan time.Time
-	if duration > 0 {
-		timer := time.NewTimer(duration)
-		defer timer.Stop()
-		timeUp = timer.C
-	}
-	var serveErr error
-	select {
-	case <-ctx.Done():
-		log.Info("stopping", "reason", "signal")
-	case <-timeUp:
-		log.Info("stopping", "reason", "duration elapsed", "duration", duration)
-	case serveErr = <-served:
-	}
-
-	stopCtx, cancel := context.WithTimeout(context.Background(), time.Duration(cfg.HTTP.ShutdownTimeout))
-	defer cancel()
-	if err := hs.Shutdown(stopCtx); err != nil {
-		log.Warn("requests still in progress when stopping", "error", err)
-	}
+	serveErr := serveUntilStopped(ctx, log, hs, served, duration, time.Duration(cfg.HTTP.ShutdownTimeout))
 	stopSubs() // left in InfluxDB, as Kapacitor leaves them
 	stopQueries()
 	closeErr := task.Close()
@@ -174,4 +155,31 @@ func (r *runner) dbrp() server.DBRP {
 		return server.DBRP{}
 	}
 	return server.DBRP{DB: r.p.DBRPs[0].DB, RP: r.p.DBRPs[0].RP}
+}
+
+// serveUntilStopped waits until ctx is cancelled (a signal), duration has
+// passed (if positive) or the HTTP server fails, then shuts the server down,
+// letting requests in progress finish for up to shutdownTimeout. It returns
+// the server's error, if it failed.
+func serveUntilStopped(ctx context.Context, log *slog.Logger, hs *http.Server, served <-chan error, duration, shutdownTimeout time.Duration) error {
+	var timeUp <-chan time.Time
+	if duration > 0 {
+		timer := time.NewTimer(duration)
+		defer timer.Stop()
+		timeUp = timer.C
+	}
+	var serveErr error
+	select {
+	case <-ctx.Done():
+		log.Info("stopping", "reason", "signal")
+	case <-timeUp:
+		log.Info("stopping", "reason", "duration elapsed", "duration", duration)
+	case serveErr = <-served:
+	}
+	stopCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := hs.Shutdown(stopCtx); err != nil {
+		log.Warn("requests still in progress when stopping", "error", err)
+	}
+	return serveErr
 }
