@@ -167,8 +167,3 @@ func newUUID() string {
 	u[8] = u[8]&0x3f | 0x80
 	return fmt.Sprintf("%x-%x-%x-%x-%x", u[0:4], u[4:6], u[6:8], u[8:10], u[10:])
 }
-
-// servedTasks are the tasks the server hosts.
-func (s *Server) servedTasks() []*Task {
-	return s.tasks
-}

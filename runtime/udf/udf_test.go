@@ -218,7 +218,7 @@ func TestInitError(t *testing.T) {
 // failing runs points through an agent that stops working after the
 // first, waiting for the agent after each of the first two, and returns
 // the errors reported.
-func failing(t *testing.T, fn map[string]any) (errs []error, closeErr error, elapsed time.Duration) {
+func failing(t *testing.T, fn map[string]any) (errs []error, elapsed time.Duration, closeErr error) {
 	groups := pipeline.NewGroups()
 	n, err := New("movingAvg", "task1", "movingAvg2", movingAvgOpts(1), testEnv(config{"movingAvg": fn}), groups)
 	if err != nil {
@@ -238,11 +238,12 @@ func failing(t *testing.T, fn map[string]any) (errs []error, closeErr error, ela
 	if emitted != 1 {
 		t.Errorf("emitted %d points, want 1, before the agent failed", emitted)
 	}
-	return errs, n.Close(), elapsed
+	closeErr = n.Close()
+	return errs, elapsed, closeErr
 }
 
 func TestAgentCrash(t *testing.T) {
-	errs, closeErr, _ := failing(t, processFn(t, "5s", "-crash-after", "1"))
+	errs, _, closeErr := failing(t, processFn(t, "5s", "-crash-after", "1"))
 	if len(errs) != 2 || !strings.Contains(errs[0].Error(), "UDF movingAvg: read error: the agent closed its output") {
 		t.Errorf("errors %v, want 2 (the crash, seen by Sync, then the point dropped after it)", errs)
 	}
@@ -252,7 +253,7 @@ func TestAgentCrash(t *testing.T) {
 }
 
 func TestKeepaliveTimeout(t *testing.T) {
-	errs, _, elapsed := failing(t, processFn(t, "300ms", "-hang-after", "1"))
+	errs, elapsed, _ := failing(t, processFn(t, "300ms", "-hang-after", "1"))
 	if len(errs) != 2 || !strings.Contains(errs[0].Error(), "keepalive timed out") {
 		t.Errorf("errors %v, want a keepalive timeout", errs)
 	}

@@ -31,6 +31,7 @@ import (
 
 	"github.com/tickc/tickc/runtime/pipeline"
 	bolt "go.etcd.io/bbolt"
+	bolterrors "go.etcd.io/bbolt/errors"
 )
 
 // DefaultCommitInterval is how often changes are committed by default.
@@ -75,7 +76,7 @@ func Open(path string, opts Options) (*Store, error) {
 	}
 	db, err := bolt.Open(path, 0o644, &bolt.Options{Timeout: time.Second})
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, bolterrors.ErrTimeout) {
 			return nil, fmt.Errorf("state file %s is in use by another process", path)
 		}
 		return nil, fmt.Errorf("opening state file %s: %w", path, err)
