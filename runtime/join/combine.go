@@ -25,11 +25,15 @@ const DefaultMaxCombinations = 1e6
 // CombineGroup is combine's buffer for one group. The generated per-group
 // state holds it next to the state of the combine expressions.
 type CombineGroup struct {
-	started bool
-	time    int64
-	name    string
-	group   *pipeline.Group
-	points  []pipeline.Point
+	// first is 1 + the shape number of the group's first point, whose
+	// name the combined points take; 0 before the group has started.
+	first int32
+	n     int32 // the points buffered
+	time  int64
+	group *pipeline.Group
+	// words are the buffered points, encoded (see encode); their string
+	// values, if any, are in the node's strs.
+	words []uint64
 }
 
 // Combine is the runtime of one combine node (Kapacitor's combine.go). G is the generated per-group state, which the expressions
@@ -48,6 +52,11 @@ type Combine[G any] struct {
 	emit    func(*pipeline.Point)
 	onError func(error)
 	prefix  []prefixer
+	shapes  cshapes
+	// strs are the string values of the buffered points of the groups
+	// whose points have any.
+	strs   map[*CombineGroup][]string
+	points []pipeline.Point // the decoded points of the group combined
 
 	matches []bool // matches[slot*len(points)+i]: point i matches slot
 	idx     []int  // the current combination
@@ -76,21 +85,52 @@ func NewCombine[G any](cfg CombineConfig, match func(p *pipeline.Point, g *G, sl
 // buffered points when p is of another time.
 func (c *Combine[G]) Push(b *CombineGroup, g *G, p *pipeline.Point) {
 	t := pipeline.Round(p.Time, c.cfg.Tolerance)
-	if !b.started {
+	id := c.shapes.of(p, p.Group)
+	if b.first == 0 {
 		// Kapacitor starts a group at its first point's time, unrounded
 		// (it fails when that differs from the rounded time; this starts
 		// the group at the rounded time then).
-		b.started, b.time, b.name, b.group = true, p.Time, p.Name, p.Group
+		b.first, b.time, b.group = id+1, p.Time, p.Group
 	}
 	if t != b.time {
 		c.combine(b, g)
-		clear(b.points)
-		b.points = b.points[:0]
+		c.reset(b)
 		b.time = t
 	}
-	q := p.Clone()
-	q.Time = t
-	b.points = append(b.points, q)
+	if c.shapes.list[id].strs > 0 {
+		if c.strs == nil {
+			c.strs = map[*CombineGroup][]string{}
+		}
+		b.words, c.strs[b] = encode(b.words, c.strs[b], id, p)
+	} else {
+		b.words, _ = encode(b.words, nil, id, p)
+	}
+	b.n++
+}
+
+// reset empties b's buffer.
+func (c *Combine[G]) reset(b *CombineGroup) {
+	b.words = b.words[:0]
+	b.n = 0
+	if _, ok := c.strs[b]; ok {
+		delete(c.strs, b)
+	}
+}
+
+// decode decodes b's buffered points into c.points.
+func (c *Combine[G]) decode(b *CombineGroup) {
+	n := int(b.n)
+	if cap(c.points) < n {
+		c.points = append(c.points[:cap(c.points)], make([]pipeline.Point, n-cap(c.points))...)
+	}
+	c.points = c.points[:n]
+	strs := c.strs[b]
+	w, s := 0, 0
+	for i := range c.points {
+		nw, ns := c.shapes.decode(&c.points[i], b.words[w:], strs[s:], b.group, b.time)
+		w += nw
+		s += ns
+	}
 }
 
 // FlushBatch combines the points of a batch pushed into b and empties b:
@@ -98,24 +138,24 @@ func (c *Combine[G]) Push(b *CombineGroup, g *G, p *pipeline.Point) {
 // end of the batch rather than kept for the next one.
 func (c *Combine[G]) FlushBatch(b *CombineGroup, g *G) {
 	c.combine(b, g)
-	clear(b.points)
-	b.points = b.points[:0]
-	b.started = false
+	c.reset(b)
+	b.first = 0
 }
 
 // combine emits the combinations of the buffered points.
 func (c *Combine[G]) combine(b *CombineGroup, g *G) {
-	n, k := len(b.points), len(c.cfg.Names)
+	n, k := int(b.n), len(c.cfg.Names)
 	if n == 0 || k == 0 {
 		return
 	}
+	c.decode(b)
 	if cap(c.matches) < n*k {
 		c.matches = make([]bool, n*k)
 	}
 	c.matches = c.matches[:n*k]
-	for i := range b.points {
+	for i := range c.points {
 		for s := 0; s < k; s++ {
-			ok, err := c.match(&b.points[i], g, s)
+			ok, err := c.match(&c.points[i], g, s)
 			if err != nil {
 				c.onError(err)
 				ok = false
@@ -164,7 +204,7 @@ func combinations(n, k int64) int64 {
 // given yet that matches it, and emits the merged point if every slot
 // gets one.
 func (c *Combine[G]) try(b *CombineGroup) {
-	n := len(b.points)
+	n := len(c.points)
 	c.rest = append(c.rest[:0], c.idx...)
 	for s := range c.set {
 		found := false
@@ -184,7 +224,7 @@ func (c *Combine[G]) try(b *CombineGroup) {
 	out.Fields = out.Fields[:0]
 	out.Tags = out.Tags[:0]
 	for s, pi := range c.set {
-		p := &b.points[pi]
+		p := &c.points[pi]
 		for _, f := range p.Fields {
 			out.Fields = append(out.Fields, pipeline.Field{Key: c.prefix[s].name(f.Key), Value: f.Value})
 		}
@@ -198,9 +238,9 @@ func (c *Combine[G]) try(b *CombineGroup) {
 	}
 	out.Fields = sortFields(out.Fields)
 	out.Tags = sortTags(out.Tags)
-	out.Name = b.name
+	out.Name = c.shapes.list[b.first-1].name
 	out.DB, out.RP = "", ""
-	out.Time = pipeline.Round(b.points[c.set[0]].Time, c.cfg.Tolerance)
+	out.Time = pipeline.Round(c.points[c.set[0]].Time, c.cfg.Tolerance)
 	out.Group = b.group
 	c.emit(out)
 }

@@ -2,6 +2,7 @@ package join
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -83,8 +84,8 @@ func TestCombinePairsPerGroup(t *testing.T) {
 		"0s cpu [core.cpu=c1,core.dc=y,host=h2,total.cpu=all,total.dc=x] core.u=3 total.u=1",
 	})
 	g, _ := r.states.Get(r.gs.By(pt(r.gs, "cpu", 0, nil, "host=h2"), host, false))
-	if g.evals != 6 || len(g.combine.points) != 1 {
-		t.Errorf("h2: %d evaluations and %d buffered points, want 6 and 1", g.evals, len(g.combine.points))
+	if g.evals != 6 || int(g.combine.n) != 1 {
+		t.Errorf("h2: %d evaluations and %d buffered points, want 6 and 1", g.evals, int(g.combine.n))
 	}
 }
 
@@ -147,5 +148,30 @@ func TestCombineMoreExpressionsThanPoints(t *testing.T) {
 	check(t, r.c.got, nil)
 	if len(r.errs) != 0 {
 		t.Errorf("errors %q", r.errs)
+	}
+}
+
+// The buffer keeps every field kind, and points of one group with other
+// shapes, as they were.
+func TestCombineKeepsValueKinds(t *testing.T) {
+	r := newCombineRig(CombineConfig{Names: []string{"a", "b"}}, tagIs("cpu", "c0"), tagIs("cpu", "c1"))
+	host := []string{"host"}
+	p0 := pt(r.gs, "cpu", 0, host, "host=h,cpu=c0")
+	p0.SetField("s", pipeline.Value{Kind: pipeline.String, S: "x"})
+	p0.SetField("i", pipeline.IntValue(-3))
+	p0.SetField("ok", pipeline.Value{Kind: pipeline.Bool, B: true})
+	p1 := pt(r.gs, "cpu", 0, host, "host=h,cpu=c1", "f=1.5")
+	p1.SetField("t", pipeline.Value{Kind: pipeline.String, S: "y"})
+	r.push(p0)
+	r.push(p1)
+	r.push(pt(r.gs, "cpu", 10, host, "host=h,cpu=c9", "f=0"))
+	if len(r.c.got) != 1 {
+		t.Fatalf("got %q", r.c.got)
+	}
+	got := r.c.got[0]
+	for _, want := range []string{"a.s=", "x", "a.i=-3", "a.ok=true", "b.f=1.5", "y", "a.cpu=c0", "b.cpu=c1", "host=h"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("%q lacks %q", got, want)
+		}
 	}
 }

@@ -1,0 +1,163 @@
+package join
+
+import (
+	"encoding/binary"
+	"math"
+	"strings"
+
+	"github.com/tickc/tickc/runtime/pipeline"
+)
+
+// cshape is what buffered points of one series share: their database,
+// retention policy, name, tags and field keys and kinds. A tag that is a
+// dimension of the point's group with the group's value is marked dim and
+// takes its value from the group, so that the series of a group with other
+// tags alike (such as the cpus of a host) share one shape.
+type cshape struct {
+	db, rp, name string
+	tags         []pipeline.Tag
+	dim          []bool
+	keys         []string
+	kinds        []pipeline.Kind
+	nums, strs   int
+}
+
+// cshapes interns a node's shapes, numbered in the order made. Shapes are
+// never forgotten: there are at most as many as series.
+type cshapes struct {
+	byKey map[string]int32
+	list  []*cshape
+	key   []byte
+}
+
+func dimValue(g *pipeline.Group, key string) (string, bool) {
+	if g == nil {
+		return "", false
+	}
+	for _, t := range g.Tags {
+		if t.Key == key {
+			return t.Value, true
+		}
+	}
+	return "", false
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// of returns the number of p's shape, its dimensions taken from g.
+func (ss *cshapes) of(p *pipeline.Point, g *pipeline.Group) int32 {
+	k := ss.key[:0]
+	k = appendStr(k, p.DB)
+	k = appendStr(k, p.RP)
+	k = appendStr(k, p.Name)
+	k = binary.AppendUvarint(k, uint64(len(p.Tags)))
+	for _, t := range p.Tags {
+		k = appendStr(k, t.Key)
+		if v, ok := dimValue(g, t.Key); ok && v == t.Value {
+			k = append(k, 1)
+		} else {
+			k = append(k, 0)
+			k = appendStr(k, t.Value)
+		}
+	}
+	for i := range p.Fields {
+		k = appendStr(k, p.Fields[i].Key)
+		k = append(k, byte(p.Fields[i].Value.Kind))
+	}
+	ss.key = k
+	if id, ok := ss.byKey[string(k)]; ok {
+		return id
+	}
+	s := &cshape{
+		db: strings.Clone(p.DB), rp: strings.Clone(p.RP), name: strings.Clone(p.Name),
+		tags: make([]pipeline.Tag, len(p.Tags)), dim: make([]bool, len(p.Tags)),
+		keys: make([]string, len(p.Fields)), kinds: make([]pipeline.Kind, len(p.Fields)),
+	}
+	for i, t := range p.Tags {
+		s.tags[i].Key = strings.Clone(t.Key)
+		if v, ok := dimValue(g, t.Key); ok && v == t.Value {
+			s.dim[i] = true
+		} else {
+			s.tags[i].Value = strings.Clone(t.Value)
+		}
+	}
+	for i := range p.Fields {
+		s.keys[i] = strings.Clone(p.Fields[i].Key)
+		s.kinds[i] = p.Fields[i].Value.Kind
+		switch s.kinds[i] {
+		case pipeline.Float, pipeline.Int, pipeline.Bool:
+			s.nums++
+		case pipeline.String:
+			s.strs++
+		}
+	}
+	if ss.byKey == nil {
+		ss.byKey = map[string]int32{}
+	}
+	id := int32(len(ss.list))
+	ss.list = append(ss.list, s)
+	ss.byKey[string(k)] = id
+	return id
+}
+
+// encode appends p's shape number and numeric values to words and its
+// string values to strs.
+func encode(words []uint64, strs []string, id int32, p *pipeline.Point) ([]uint64, []string) {
+	words = append(words, uint64(id))
+	for k := range p.Fields {
+		v := &p.Fields[k].Value
+		switch v.Kind {
+		case pipeline.Float:
+			words = append(words, math.Float64bits(v.F))
+		case pipeline.Int:
+			words = append(words, uint64(v.I))
+		case pipeline.Bool:
+			var w uint64
+			if v.B {
+				w = 1
+			}
+			words = append(words, w)
+		case pipeline.String:
+			strs = append(strs, v.S)
+		}
+	}
+	return words, strs
+}
+
+// decode makes dst the point encoded at words[0] (and strs[0] on), of group
+// g at time t, reusing dst's slices, and returns how many words and strings
+// it took.
+func (ss *cshapes) decode(dst *pipeline.Point, words []uint64, strs []string, g *pipeline.Group, t int64) (nw, ns int) {
+	s := ss.list[words[0]]
+	dst.DB, dst.RP, dst.Name, dst.Time, dst.Group = s.db, s.rp, s.name, t, g
+	dst.Tags = append(dst.Tags[:0], s.tags...)
+	for i := range dst.Tags {
+		if s.dim[i] {
+			dst.Tags[i].Value, _ = dimValue(g, dst.Tags[i].Key)
+		}
+	}
+	dst.Fields = dst.Fields[:0]
+	nw = 1
+	for k, key := range s.keys {
+		v := pipeline.Value{Kind: s.kinds[k]}
+		switch v.Kind {
+		case pipeline.Float:
+			v.F = math.Float64frombits(words[nw])
+			nw++
+		case pipeline.Int:
+			v.I = int64(words[nw])
+			nw++
+		case pipeline.Bool:
+			v.B = words[nw] != 0
+			nw++
+		case pipeline.String:
+			v.S = strs[ns]
+			ns++
+		}
+		dst.Fields = append(dst.Fields, pipeline.Field{Key: key, Value: v})
+	}
+	return nw, ns
+}
