@@ -3,7 +3,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -18,7 +17,6 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"testing"
 	"time"
 
@@ -190,36 +188,8 @@ func (f *alertFixture) serveAlerts(b *testing.B, bodies [][]byte, points int64) 
 	f.resetAlertLog(b)
 	cmd := f.taskCommand(b, "serve", "--http-bind", "127.0.0.1:0", "--stats", "--log-level", "info",
 		"--data-dir", b.TempDir())
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	lines := bufio.NewScanner(pipe)
-	base := ""
-	for base == "" && lines.Scan() {
-		stderr.WriteString(lines.Text() + "\n")
-		if _, after, ok := strings.Cut(lines.Text(), "url=http://"); ok {
-			host, _, _ := strings.Cut(after, "/")
-			base = "http://" + host
-		}
-	}
-	rest := make(chan struct{})
-	go func() {
-		for lines.Scan() {
-			stderr.WriteString(lines.Text() + "\n")
-		}
-		close(rest)
-	}()
-	if base == "" {
-		cmd.Process.Kill()
-		<-rest
-		cmd.Wait()
-		b.Fatalf("serve did not start:\n%s", stderr.String())
-	}
+	sv := startServing(b, cmd)
+	base := sv.base
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	post := func(body []byte) {
 		res, err := client.Post(base+"/write?db=telegraf&rp=autogen&precision=n", "text/plain", bytes.NewReader(body))
@@ -241,19 +211,17 @@ func (f *alertFixture) serveAlerts(b *testing.B, bodies [][]byte, points int64) 
 	wall := time.Since(start)
 	counters := alertCounters(b, client, base)
 
-	cmd.Process.Signal(syscall.SIGTERM)
-	<-rest
-	if err := cmd.Wait(); err != nil {
-		b.Fatalf("serve: %v\n%s", err, stderr.String())
+	if err := sv.stop(); err != nil {
+		b.Fatalf("serve: %v\n%s", err, sv.stderr.String())
 	}
-	stats, err := parseStats(stderr.String())
+	stats, err := parseStats(sv.stderr.String())
 	if err != nil {
 		b.Fatal(err)
 	}
 	r := run{points: points, wall: wall, cpu: cpuUsage(cmd.ProcessState), allocs: int64(stats["allocs"]),
 		peakRSS: int64(stats["peak-rss-kb"]), alertLen: f.alertLogSize()}
 	f.resetAlertLog(b)
-	return r, deliveryOf(b, counters, stderr.String(), f.endpoint.accepted.Load()-accepted)
+	return r, deliveryOf(b, counters, sv.stderr.String(), f.endpoint.accepted.Load()-accepted)
 }
 
 // reportDelivery reports the post handler's figures, per run, with the

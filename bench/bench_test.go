@@ -303,6 +303,61 @@ func BenchmarkReplayCrit(b *testing.B) {
 	benchmarkReplay(b, Crit, func(f *fixture) string { return f.crit })
 }
 
+// writePath is where the benchmarks post line protocol.
+const writePath = "/write?db=telegraf&rp=autogen&precision=n"
+
+// servingTask is a task binary started with `serve` on a free loopback
+// port, whose stderr is being collected.
+type servingTask struct {
+	cmd     *exec.Cmd
+	base    string // http://host:port
+	stderr  bytes.Buffer
+	drained chan struct{} // closed once stderr is read to its end
+}
+
+// startServing starts cmd, a `serve --http-bind 127.0.0.1:0` command, and
+// waits until it logs the URL it serves.
+func startServing(b *testing.B, cmd *exec.Cmd) *servingTask {
+	b.Helper()
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	s := &servingTask{cmd: cmd, drained: make(chan struct{})}
+	lines := bufio.NewScanner(pipe)
+	for s.base == "" && lines.Scan() {
+		s.stderr.WriteString(lines.Text() + "\n")
+		if _, after, ok := strings.Cut(lines.Text(), "url=http://"); ok {
+			host, _, _ := strings.Cut(after, "/")
+			s.base = "http://" + host
+		}
+	}
+	go func() {
+		for lines.Scan() {
+			s.stderr.WriteString(lines.Text() + "\n")
+		}
+		close(s.drained)
+	}()
+	if s.base == "" {
+		cmd.Process.Kill()
+		<-s.drained
+		cmd.Wait()
+		b.Fatalf("serve did not start:\n%s", s.stderr.String())
+	}
+	return s
+}
+
+// stop stops the task with SIGTERM and waits for it to exit; its stderr
+// is then complete.
+func (s *servingTask) stop() error {
+	s.cmd.Process.Signal(syscall.SIGTERM)
+	<-s.drained
+	return s.cmd.Wait()
+}
+
 // serveLines is the number of lines per POST /write body.
 const serveLines = 5000
 
@@ -314,36 +369,8 @@ func (f *fixture) serve(b *testing.B, bodies [][]byte, points int64, conns int) 
 	b.Helper()
 	f.resetAlertLog(b)
 	cmd := f.taskCommand(b, "serve", "--http-bind", "127.0.0.1:0", "--stats", "--log-level", "info")
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	lines := bufio.NewScanner(pipe)
-	url := ""
-	for url == "" && lines.Scan() {
-		stderr.WriteString(lines.Text() + "\n")
-		if _, after, ok := strings.Cut(lines.Text(), "url=http://"); ok {
-			host, _, _ := strings.Cut(after, "/")
-			url = "http://" + host + "/write?db=telegraf&rp=autogen&precision=n"
-		}
-	}
-	rest := make(chan struct{})
-	go func() {
-		for lines.Scan() {
-			stderr.WriteString(lines.Text() + "\n")
-		}
-		close(rest)
-	}()
-	if url == "" {
-		cmd.Process.Kill()
-		<-rest
-		cmd.Wait()
-		b.Fatalf("serve did not start:\n%s", stderr.String())
-	}
+	sv := startServing(b, cmd)
+	url := sv.base + writePath
 
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: conns, DisableCompression: true}}
 	post := func(body []byte) error {
@@ -388,21 +415,19 @@ func (f *fixture) serve(b *testing.B, bodies [][]byte, points int64, conns int) 
 	wall := time.Since(start)
 	close(errs)
 
-	cmd.Process.Signal(syscall.SIGTERM)
-	<-rest
-	waitErr := cmd.Wait()
+	waitErr := sv.stop()
 	for err := range errs {
-		b.Fatalf("%v\n%s", err, stderr.String())
+		b.Fatalf("%v\n%s", err, sv.stderr.String())
 	}
 	if waitErr != nil {
-		b.Fatalf("serve: %v\n%s", waitErr, stderr.String())
+		b.Fatalf("serve: %v\n%s", waitErr, sv.stderr.String())
 	}
-	stats, err := parseStats(stderr.String())
+	stats, err := parseStats(sv.stderr.String())
 	if err != nil {
 		b.Fatal(err)
 	}
 	if got := int64(stats["points"]); got != points {
-		b.Fatalf("served %d points, want %d\n%s", got, points, stderr.String())
+		b.Fatalf("served %d points, want %d\n%s", got, points, sv.stderr.String())
 	}
 	r := run{points: points, wall: wall, cpu: cpuUsage(cmd.ProcessState), allocs: int64(stats["allocs"]),
 		peakRSS: int64(stats["peak-rss-kb"]), alertLen: f.alertLogSize()}

@@ -3,7 +3,6 @@
 package bench
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"fmt"
@@ -12,9 +11,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -156,36 +153,8 @@ func serveBin(b *testing.B, bin string, bodies [][]byte, points int64) run {
 	b.Helper()
 	cmd := exec.Command(bin, "serve", "--http-bind", "127.0.0.1:0", "--stats", "--log-level", "info")
 	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
-	pipe, err := cmd.StderrPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	var stderr bytes.Buffer
-	lines := bufio.NewScanner(pipe)
-	url := ""
-	for url == "" && lines.Scan() {
-		stderr.WriteString(lines.Text() + "\n")
-		if _, after, ok := strings.Cut(lines.Text(), "url=http://"); ok {
-			host, _, _ := strings.Cut(after, "/")
-			url = "http://" + host + "/write?db=telegraf&rp=autogen&precision=n"
-		}
-	}
-	rest := make(chan struct{})
-	go func() {
-		for lines.Scan() {
-			stderr.WriteString(lines.Text() + "\n")
-		}
-		close(rest)
-	}()
-	if url == "" {
-		cmd.Process.Kill()
-		<-rest
-		cmd.Wait()
-		b.Fatalf("serve did not start:\n%s", stderr.String())
-	}
+	sv := startServing(b, cmd)
+	url := sv.base + writePath
 	client := &http.Client{Transport: &http.Transport{DisableCompression: true}}
 	start := time.Now()
 	for _, body := range bodies {
@@ -201,19 +170,17 @@ func serveBin(b *testing.B, bin string, bodies [][]byte, points int64) run {
 			b.Fatalf("POST /write: %s", res.Status)
 		}
 	}
-	cmd.Process.Signal(syscall.SIGTERM)
-	<-rest
-	waitErr := cmd.Wait()
+	waitErr := sv.stop()
 	wall := time.Since(start)
 	if waitErr != nil {
-		b.Fatalf("serve: %v\n%s", waitErr, stderr.String())
+		b.Fatalf("serve: %v\n%s", waitErr, sv.stderr.String())
 	}
-	stats, err := parseStats(stderr.String())
+	stats, err := parseStats(sv.stderr.String())
 	if err != nil {
 		b.Fatal(err)
 	}
 	if got := int64(stats["points"]); got != points {
-		b.Fatalf("served %d points, want %d\n%s", got, points, stderr.String())
+		b.Fatalf("served %d points, want %d\n%s", got, points, sv.stderr.String())
 	}
 	return run{points: points, wall: wall, cpu: cpuUsage(cmd.ProcessState), allocs: int64(stats["allocs"]), peakRSS: int64(stats["peak-rss-kb"])}
 }
