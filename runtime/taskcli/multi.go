@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"os"
@@ -25,7 +24,6 @@ import (
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/recording"
 	"github.com/tickc/tickc/runtime/server"
-	"github.com/tickc/tickc/runtime/sideload"
 	"github.com/tickc/tickc/runtime/timer"
 	"github.com/urfave/cli/v2"
 )
@@ -226,27 +224,14 @@ func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, lo
 	if rec != nil {
 		router.SetTap(tapID, rec.write)
 	}
-	ln, err := net.Listen("tcp", cfg.HTTP.BindAddress)
+	if prof != nil {
+		prof.restart()
+	}
+	hs, ln, served, err := startHTTP(cfg, log, server.NewMulti(router, serverOptions(cfg, log)))
 	if err != nil {
 		s.close(router)
 		return err
 	}
-	hs := &http.Server{
-		Handler: server.NewMulti(router, server.Options{
-			Log:            log,
-			Version:        Version(),
-			Hostname:       cfg.Hostname,
-			LogRequests:    cfg.HTTP.LogEnabled,
-			SideloadReload: sideload.ReloadAll,
-		}),
-		ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	if prof != nil {
-		prof.restart()
-	}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
 	var stops []func()
 	stopAll := func() {
 		for _, stop := range stops {

@@ -84,28 +84,14 @@ func (r *runner) serve(ctx context.Context, cfg *Config, dataDir string, log *sl
 	if rec != nil {
 		task.SetTap(rec.write)
 	}
-	ln, err := net.Listen("tcp", cfg.HTTP.BindAddress)
+	if prof != nil {
+		prof.restart()
+	}
+	hs, ln, served, err := startHTTP(cfg, log, server.New(task, serverOptions(cfg, log)))
 	if err != nil {
 		task.Close()
 		return err
 	}
-	hs := &http.Server{
-		Handler: server.New(task, server.Options{
-			Log:         log,
-			Version:     Version(),
-			Hostname:    cfg.Hostname,
-			LogRequests: cfg.HTTP.LogEnabled,
-			// The sources of the task's sideload nodes, opened by the task.
-			SideloadReload: sideload.ReloadAll,
-		}),
-		ReadHeaderTimeout: 30 * time.Second,
-		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	if prof != nil {
-		prof.restart()
-	}
-	served := make(chan error, 1)
-	go func() { served <- hs.Serve(ln) }()
 	stopQueries, err := r.startQueries(ctx, cfg, log, task)
 	if err != nil {
 		hs.Close()
@@ -155,6 +141,35 @@ func (r *runner) dbrp() server.DBRP {
 		return server.DBRP{}
 	}
 	return server.DBRP{DB: r.p.DBRPs[0].DB, RP: r.p.DBRPs[0].RP}
+}
+
+// serverOptions are the HTTP API's options from the configuration.
+func serverOptions(cfg *Config, log *slog.Logger) server.Options {
+	return server.Options{
+		Log:         log,
+		Version:     Version(),
+		Hostname:    cfg.Hostname,
+		LogRequests: cfg.HTTP.LogEnabled,
+		// The sources of the tasks' sideload nodes, opened by the tasks.
+		SideloadReload: sideload.ReloadAll,
+	}
+}
+
+// startHTTP listens on the configured address and serves handler in the
+// background; served receives the server's error once it stops serving.
+func startHTTP(cfg *Config, log *slog.Logger, handler http.Handler) (hs *http.Server, ln net.Listener, served <-chan error, err error) {
+	ln, err = net.Listen("tcp", cfg.HTTP.BindAddress)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	hs = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	return hs, ln, errc, nil
 }
 
 // serveUntilStopped waits until ctx is cancelled (a signal), duration has
