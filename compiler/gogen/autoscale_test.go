@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
 )
 
 // autoscaleScript scales a Kubernetes deployment per app from a stream, a
@@ -142,21 +141,10 @@ func TestAutoscaleNodes(t *testing.T) {
 	defer srv.Close()
 
 	script := strings.ReplaceAll(autoscaleScript, "API_URL", srv.URL)
-	task, diags := compiler.Check("autoscale.tick", []byte(script), compiler.Options{})
-	if task == nil {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, "autoscale.tick", []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, "autoscale")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := buildTask(ctx, t, dir, "autoscale", script, compiler.Options{})
 	run := func(args ...string) string {
 		cmd := exec.CommandContext(ctx, bin, args...)
 		cmd.Env = append(os.Environ(), "TZ=UTC", "AWS_ENDPOINT_URL_AUTO_SCALING="+srv.URL)
@@ -176,7 +164,7 @@ func TestAutoscaleNodes(t *testing.T) {
 		}
 	}
 	conf := filepath.Join(dir, "task.conf")
-	err = os.WriteFile(conf, []byte(fmt.Sprintf(`[[kubernetes]]
+	err := os.WriteFile(conf, []byte(fmt.Sprintf(`[[kubernetes]]
   enabled = true
   id = "k"
   api-servers = [%q]

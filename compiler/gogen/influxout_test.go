@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
 	"github.com/tickc/tickc/internal/influxtest"
 )
 
@@ -56,20 +55,9 @@ func TestInfluxDBOut(t *testing.T) {
 	if err := os.WriteFile(config, []byte(conf), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	task, diags := compiler.Check("influxout.tick", []byte(influxOutScript), compiler.Options{})
-	if task == nil {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, "influxout.tick", []byte(influxOutScript))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "influxout")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := buildTask(ctx, t, dir, "influxout", influxOutScript, compiler.Options{})
 	input := filepath.Join(dir, "input.txt")
 	if err := os.WriteFile(input, []byte(influxOutInput), 0o644); err != nil {
 		t.Fatal(err)

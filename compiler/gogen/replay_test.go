@@ -46,21 +46,10 @@ func replayScript(t *testing.T, name, script, input string) (posts map[string][]
 	defer srv.Close()
 
 	script = strings.ReplaceAll(script, "CAPTURE_URL", srv.URL)
-	task, diags := compiler.Check(name+".tick", []byte(script), compiler.Options{})
-	if task == nil {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, name+".tick", []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, name)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := buildTask(ctx, t, dir, name, script, compiler.Options{})
 	in := filepath.Join(dir, "input.txt")
 	if err := os.WriteFile(in, []byte(input), 0o644); err != nil {
 		t.Fatal(err)
@@ -73,4 +62,23 @@ func replayScript(t *testing.T, name, script, input string) (posts map[string][]
 		t.Fatalf("replay: %v\n%s", err, errOut.Bytes())
 	}
 	return posts, out.String()
+}
+
+// buildTask checks, generates and builds script as <name>.tick with opts
+// and returns the path of the binary, <dir>/<name>.
+func buildTask(ctx context.Context, t *testing.T, dir, name, script string, opts compiler.Options) string {
+	t.Helper()
+	task, diags := compiler.Check(name+".tick", []byte(script), opts)
+	if task == nil {
+		t.Fatalf("check: %v", diags)
+	}
+	files, err := Generate(task, name+".tick", []byte(script))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, name)
+	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
+		t.Fatalf("build: %v", err)
+	}
+	return bin
 }

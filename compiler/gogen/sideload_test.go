@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
 )
 
 // sideloadScript loads fields and a tag from a directory of YAML and JSON
@@ -97,20 +96,9 @@ func TestSideloadAndEndpoints(t *testing.T) {
 	}
 
 	script := strings.ReplaceAll(sideloadScript, "SIDELOAD_DIR", side)
-	task, diags := compiler.Check("sideload.tick", []byte(script), compiler.Options{})
-	if task == nil {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, "sideload.tick", []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "sideload")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := buildTask(ctx, t, dir, "sideload", script, compiler.Options{})
 	input := filepath.Join(dir, "input.txt")
 	if err := os.WriteFile(input, []byte(sideloadInput), 0o644); err != nil {
 		t.Fatal(err)

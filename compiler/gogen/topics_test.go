@@ -18,7 +18,6 @@ import (
 	"time"
 
 	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
 	"github.com/tickc/tickc/compiler/check"
 )
 
@@ -139,21 +138,10 @@ func TestTopicsInhibitGlobals(t *testing.T) {
 // graph with statistics.
 func runWithConfig(t *testing.T, name, script string, opts compiler.Options, conf, input string) string {
 	t.Helper()
-	task, diags := compiler.Check(name+".tick", []byte(script), opts)
-	if task == nil {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, name+".tick", []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
 	dir := t.TempDir()
-	bin := filepath.Join(dir, name)
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := buildTask(ctx, t, dir, name, script, opts)
 	in := filepath.Join(dir, "input.txt")
 	if err := os.WriteFile(in, []byte(input), 0o644); err != nil {
 		t.Fatal(err)

@@ -84,20 +84,9 @@ func TestUDFReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	task, diags := compiler.Check("udf.tick", []byte(udfScript), compiler.Options{UDFs: udfs})
-	if task == nil {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, "udf.tick", []byte(udfScript))
-	if err != nil {
-		t.Fatal(err)
-	}
-	bin := filepath.Join(dir, "udf")
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
-	if err := build.Build(ctx, files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache")}); err != nil {
-		t.Fatalf("build: %v", err)
-	}
+	bin := buildTask(ctx, t, dir, "udf", udfScript, compiler.Options{UDFs: udfs})
 	in := filepath.Join(dir, "input.txt")
 	writeFile(t, in, udfInput)
 	outDir := filepath.Join(dir, "httpout")
