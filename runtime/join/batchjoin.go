@@ -45,7 +45,7 @@ type batchJoiner struct {
 // without a point at that time is filled with the field names of the
 // first point joined in the set, or, for an inner join, the time gives no
 // point. The batch has the first batch's tags and the set's time.
-func (j *Join) emitBatchSet(g *joinGroup, t int64, s *joinset) {
+func (j *Join) emitBatchSet(g *joinGroup, t int64, s *setView) {
 	n := len(j.cfg.Names)
 	bj := &j.bj
 	bj.next = append(bj.next[:0], make([]int, n)...)

@@ -1,8 +1,6 @@
 package join
 
 import (
-	"fmt"
-	"runtime"
 	"testing"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -70,39 +68,4 @@ func BenchmarkJoinBatches(b *testing.B) {
 		j.PushBatch(1, mem)
 	}
 	b.ReportMetric(float64(12*b.N)/b.Elapsed().Seconds(), "points/s")
-}
-
-// BenchmarkJoinBufferedMemory measures what a join holds per buffered
-// point: 10,000 series of one parent send a minute of 10s points (two
-// float fields) that wait for the other parent. It reports the live heap
-// per buffered point.
-func BenchmarkJoinBufferedMemory(b *testing.B) {
-	const series, perSeries = 10000, 6
-	gs := pipeline.NewGroups()
-	host := []string{"host"}
-	pts := make([]*pipeline.Point, series)
-	for i := range pts {
-		pts[i] = pt(gs, "cpu", 0, host, fmt.Sprintf("host=h%d", i), "idle=1", "user=2")
-	}
-	var perPoint float64
-	for range b.N {
-		j, _ := NewJoin(JoinConfig{Names: []string{"cpu", "mem"}, Delimiter: "."}, gs, func(*pipeline.Point) {})
-		before := liveHeap()
-		for k := range perSeries {
-			for _, p := range pts {
-				p.Time = int64(10*k) * sec
-				j.Push(0, p)
-			}
-		}
-		perPoint = float64(liveHeap()-before) / (series * perSeries)
-		runtime.KeepAlive(j)
-	}
-	b.ReportMetric(perPoint, "B/buffered-point")
-}
-
-func liveHeap() int64 {
-	runtime.GC()
-	var m runtime.MemStats
-	runtime.ReadMemStats(&m)
-	return int64(m.HeapAlloc)
 }

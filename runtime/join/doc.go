@@ -13,8 +13,10 @@
 // by theirs), while combine and flatten work within each batch.
 //
 // Times are rounded to the node's tolerance as Go's time.Time.Round does
-// (pipeline.Round). A node keeps the points it buffers as clones and lets
-// go of them once they are emitted or can no longer be.
+// (pipeline.Round). Join and combine keep the points they buffer encoded in
+// arrays of words, with what points of a series share (name, field keys,
+// tags) kept once (sets.go, compact.go); they let go of them once they are
+// emitted or can no longer be.
 package join
 
 import (

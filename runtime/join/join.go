@@ -3,7 +3,6 @@ package join
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -66,8 +65,17 @@ type Join struct {
 	emitBatch func(*pipeline.Batch) // on a batch edge
 	prefix    []prefixer
 
-	byGroup []*joinGroup // by pipeline.Group.Index
+	byGroup []joinGroup // by pipeline.Group.Index
 	count   int
+
+	// The buffered points' shapes, each parent's last one, and the
+	// strings and batches they refer to (see sets.go).
+	shapes  fshapes
+	recent  []int32
+	strs    refs[string]
+	batches refs[*pipeline.Batch]
+	enc     []uint64 // scratch of encodePoint
+	set     setView  // the set being emitted
 
 	// .on() state: which parents have sent a point at all, and per
 	// on-group the buffered points.
@@ -95,14 +103,21 @@ func NewJoin(cfg JoinConfig, groups *pipeline.Groups, emit func(*pipeline.Point)
 	case cfg.Fill == FillValue && cfg.FillValue.Kind != pipeline.Int && cfg.FillValue.Kind != pipeline.Float:
 		return nil, fmt.Errorf("unexpected fill value of type %s: want a number", cfg.FillValue.Kind)
 	}
-	return &Join{
+	n := len(cfg.Names)
+	j := &Join{
 		cfg:      cfg,
 		groups:   groups,
 		emit:     emit,
 		prefix:   newPrefixers(cfg.Names, cfg.Delimiter),
-		reported: make([]bool, len(cfg.Names)),
+		reported: make([]bool, n),
 		onGroups: map[string]*onGroup{},
-	}, nil
+		recent:   make([]int32, n),
+		set:      setView{pts: make([]pipeline.Point, n), bs: make([]*pipeline.Batch, n), has: make([]bool, n)},
+	}
+	for i := range j.recent {
+		j.recent[i] = -1
+	}
+	return j, nil
 }
 
 // NewBatchJoin returns a join of batches, which sends joined batches to
@@ -135,17 +150,15 @@ func (j *Join) push(src int, p *pipeline.Point, b *pipeline.Batch) {
 		j.match(src, p, b)
 		return
 	}
-	j.group(p.Group).collectCopy(j, src, p, b)
+	j.group(p.Group).add(j, src, p, b)
 }
 
 // Flush emits every buffered set, complete or not, as Kapacitor does when
 // the task stops.
 func (j *Join) Flush() {
-	for _, g := range j.byGroup {
-		if g == nil {
-			continue
-		}
-		for len(g.buckets) > 0 {
+	for i := range j.byGroup {
+		g := &j.byGroup[i]
+		for !g.empty() {
 			g.emit(j, false)
 		}
 	}
@@ -155,15 +168,12 @@ func (j *Join) round(t int64) int64 { return pipeline.Round(t, j.cfg.Tolerance) 
 
 func (j *Join) group(pg *pipeline.Group) *joinGroup {
 	if pg.Index >= len(j.byGroup) {
-		j.byGroup = append(j.byGroup, make([]*joinGroup, pg.Index+1-len(j.byGroup))...)
+		j.byGroup = append(j.byGroup, make([]joinGroup, pg.Index+1-len(j.byGroup))...)
 	}
-	g := j.byGroup[pg.Index]
-	if g == nil {
-		g = &joinGroup{group: pg, heads: make([]int64, len(j.cfg.Names))}
-		for i := range g.heads {
-			g.heads[i] = zeroTime
-		}
-		j.byGroup[pg.Index] = g
+	// The pointer is good until the next new group.
+	g := &j.byGroup[pg.Index]
+	if g.group == nil {
+		g.init(pg, len(j.cfg.Names))
 		j.count++
 	}
 	return g
@@ -264,7 +274,7 @@ func (j *Join) match(src int, p *pipeline.Point, b *pipeline.Batch) {
 			if j.round(sp.p.Time) >= lowMark {
 				break
 			}
-			j.group(sp.p.Group).collect(j, sp.src, sp.p, sp.b)
+			j.group(sp.p.Group).add(j, sp.src, &sp.p, sp.b)
 		}
 		og.specific.drop(i)
 	}
@@ -291,7 +301,7 @@ func (j *Join) match(src int, p *pipeline.Point, b *pipeline.Batch) {
 		}
 		if !matched {
 			if all && t < lowMark {
-				j.group(own.p.Group).collect(j, own.src, own.p, own.b)
+				j.group(own.p.Group).add(j, own.src, &own.p, own.b)
 			} else {
 				og.specific.push(own)
 			}
@@ -313,192 +323,17 @@ func (j *Join) match(src int, p *pipeline.Point, b *pipeline.Batch) {
 }
 
 // collectPair passes a specific point and its match to the specific
-// point's join group; the match takes the specific point's group.
+// point's join group, where they join as points of that group.
 func (j *Join) collectPair(specific, match *srcPoint) {
 	g := j.group(specific.p.Group)
-	g.collect(j, specific.src, specific.p, specific.b)
-	m := match.p // shares the slices, which nothing modifies
-	m.Group = specific.p.Group
-	g.collect(j, match.src, m, match.b)
-}
-
-// joinGroup holds one group's sets by time.
-type joinGroup struct {
-	group *pipeline.Group
-	// buckets are the sets of each time, oldest time first.
-	buckets []bucket
-	// heads are the rounded time of each parent's last point.
-	heads []int64
-	free  []*joinset
-	// spare is the emptied sets slice of the last bucket emitted, for the
-	// next bucket.
-	spare []*joinset
-}
-
-type bucket struct {
-	t    int64
-	sets []*joinset // in creation order
-}
-
-// joinset is at most one point of each parent at one time.
-type joinset struct {
-	pts   []pipeline.Point
-	bs    []*pipeline.Batch // the batches of pts, on a batch edge
-	has   []bool
-	size  int
-	first int // the lowest parent index present
-	// own marks the points in pts whose tag and field arrays the set
-	// owns (see collectCopy): release keeps them for the next points.
-	own []bool
-}
-
-func (g *joinGroup) newSet(n int) *joinset {
-	if k := len(g.free); k > 0 {
-		s := g.free[k-1]
-		g.free[k-1] = nil
-		g.free = g.free[:k-1]
-		return s
-	}
-	return &joinset{pts: make([]pipeline.Point, n), own: make([]bool, n), bs: make([]*pipeline.Batch, n), has: make([]bool, n), first: n}
-}
-
-// release empties an emitted set for reuse, letting go of its points
-// but keeping the arrays it owns.
-func (g *joinGroup) release(s *joinset) {
-	for i := range s.pts {
-		if s.own[i] {
-			s.pts[i] = pipeline.Point{Tags: s.pts[i].Tags[:0], Fields: s.pts[i].Fields[:0]}
-		} else {
-			s.pts[i] = pipeline.Point{}
-		}
-	}
-	clear(s.bs)
-	clear(s.has)
-	s.size, s.first = 0, len(s.pts)
-	g.free = append(g.free, s)
-}
-
-// collect adds p (standing for b on a batch edge), owned by the group
-// from now on, to the first set of its time without a point of src, and
-// emits what is ready.
-func (g *joinGroup) collect(j *Join, src int, p pipeline.Point, batch *pipeline.Batch) {
-	t := j.round(p.Time)
-	set := g.setFor(j, src, t)
-	set.pts[src] = p
-	set.own[src] = false
-	g.added(j, src, t, set, batch)
-}
-
-// collectCopy is collect of a point that the caller keeps: the set copies
-// it, into memory it reuses, so that joining allocates nothing per point.
-func (g *joinGroup) collectCopy(j *Join, src int, p *pipeline.Point, batch *pipeline.Batch) {
-	t := j.round(p.Time)
-	set := g.setFor(j, src, t)
-	c := &set.pts[src] // emptied by release: its arrays are the set's or nil
-	tags, fields := append(c.Tags[:0], p.Tags...), append(c.Fields[:0], p.Fields...)
-	*c = *p
-	c.Tags, c.Fields = tags, fields
-	set.own[src] = true
-	g.added(j, src, t, set, batch)
-}
-
-// setFor returns the first set of time t without a point of src, making
-// one if there is none.
-func (g *joinGroup) setFor(j *Join, src int, t int64) *joinset {
-	i, found := slices.BinarySearchFunc(g.buckets, t, func(b bucket, t int64) int {
-		switch {
-		case b.t < t:
-			return -1
-		case b.t > t:
-			return 1
-		}
-		return 0
-	})
-	if !found {
-		g.buckets = slices.Insert(g.buckets, i, bucket{t: t, sets: g.spare})
-		g.spare = nil
-	}
-	b := &g.buckets[i]
-	var set *joinset
-	for _, s := range b.sets {
-		if !s.has[src] {
-			set = s
-			break
-		}
-	}
-	if set == nil {
-		set = g.newSet(len(j.cfg.Names))
-		b.sets = append(b.sets, set)
-	}
-	return set
-}
-
-// added records that set got the point of src, at time t, and emits what
-// is ready.
-func (g *joinGroup) added(j *Join, src int, t int64, set *joinset, batch *pipeline.Batch) {
-	set.bs[src] = batch
-	set.has[src] = true
-	set.size++
-	if src < set.first {
-		set.first = src
-	}
-	g.heads[src] = t
-	g.emit(j, g.onlyReady())
-}
-
-// onlyReady reports whether some parent has not passed the oldest time
-// yet, so that only complete sets may be emitted.
-func (g *joinGroup) onlyReady() bool {
-	if len(g.buckets) == 0 {
-		return false
-	}
-	oldest := g.buckets[0].t
-	for _, h := range g.heads {
-		if h <= oldest {
-			return true
-		}
-	}
-	return false
-}
-
-// emit emits the sets of the oldest time: the complete ones up to the first
-// incomplete one, or all of them when onlyReady is false, in which case it
-// goes on with the next time for as long as every parent has passed it.
-func (g *joinGroup) emit(j *Join, onlyReady bool) {
-	n := len(j.cfg.Names)
-	for len(g.buckets) > 0 {
-		b := &g.buckets[0]
-		i := 0
-		for ; i < len(b.sets); i++ {
-			s := b.sets[i]
-			if onlyReady && s.size != n {
-				break
-			}
-			j.emitSet(g, b.t, s)
-		}
-		for _, s := range b.sets[:i] {
-			g.release(s)
-		}
-		if i == len(b.sets) {
-			clear(b.sets)
-			g.spare = b.sets[:0]
-			g.buckets = slices.Delete(g.buckets, 0, 1)
-		} else {
-			m := copy(b.sets, b.sets[i:])
-			clear(b.sets[m:])
-			b.sets = b.sets[:m]
-		}
-		if onlyReady {
-			return
-		}
-		onlyReady = g.onlyReady()
-	}
+	g.add(j, specific.src, &specific.p, specific.b)
+	g.add(j, match.src, &match.p, match.b)
 }
 
 // emitSet joins a set into one point and emits it: the fields of each
 // parent's point prefixed with its name, the first point's name (or
 // .streamName()) and the group's tags, at the set's time.
-func (j *Join) emitSet(g *joinGroup, t int64, s *joinset) {
+func (j *Join) emitSet(g *joinGroup, t int64, s *setView) {
 	if j.emitBatch != nil {
 		j.emitBatchSet(g, t, s)
 		return

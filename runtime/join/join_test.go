@@ -76,7 +76,7 @@ func TestJoinInnerDropsIncompleteSets(t *testing.T) {
 	// then the 10s set is complete.
 	j.Push(1, pt(gs, "mem", 10, nil, "", "x=3"))
 	check(t, c.got, []string{"10s cpu [] a.x=2 b.x=3"})
-	if n := len(j.byGroup[0].buckets); n != 0 {
+	if n := bufferedTimes(j, &j.byGroup[0]); n != 0 {
 		t.Errorf("%d times still buffered after emitting everything", n)
 	}
 }
@@ -260,11 +260,23 @@ func TestJoinReleasesBufferedPoints(t *testing.T) {
 			t.Errorf("on-group buffers hold %d match and %d specific points", len(og.matches.items), len(og.specific.items))
 		}
 	}
-	for _, g := range j.byGroup {
-		if g != nil && len(g.buckets) > 1 {
-			t.Errorf("join group %s holds %d times", g.group.ID, len(g.buckets))
+	for i := range j.byGroup {
+		g := &j.byGroup[i]
+		if n := bufferedTimes(j, g); n > 1 {
+			t.Errorf("join group %s holds %d times", g.group.ID, n)
 		}
 	}
+}
+
+// bufferedTimes is the number of distinct times g holds sets of.
+func bufferedTimes(j *Join, g *joinGroup) int {
+	n, last := 0, uint64(0)
+	for i := g.start; i < len(g.words); i = g.scan(j, i, -1).end {
+		if n == 0 || g.words[i] != last {
+			n, last = n+1, g.words[i]
+		}
+	}
+	return n
 }
 
 func mustJoin(j *Join, err error) *Join {
@@ -283,5 +295,48 @@ func TestNewJoinErrors(t *testing.T) {
 		if _, err := NewJoin(cfg, nil, nil); err == nil {
 			t.Errorf("NewJoin(%+v) did not fail", cfg)
 		}
+	}
+}
+
+// TestJoinKeepsEveryKind buffers points of every field kind, parents out
+// of order and a late point of an older time, as encoded sets, and checks
+// what comes out of them; the string table's slots are reused once the
+// sets are emitted.
+func TestJoinKeepsEveryKind(t *testing.T) {
+	gs := pipeline.NewGroups()
+	var c collector
+	j := mustJoin(NewJoin(JoinConfig{Names: []string{"a", "b", "c"}, Delimiter: ".", Fill: FillNull}, gs, c.emit))
+	mixed := func(ts float64, s string, i int64, b bool) *pipeline.Point {
+		p := &pipeline.Point{Name: "m", Time: int64(ts * float64(sec))}
+		p.SetField("f", pipeline.FloatValue(ts+0.5))
+		p.SetField("i", pipeline.IntValue(i))
+		p.SetField("n", pipeline.Value{}) // a null field, as a join's fill makes
+		p.SetField("s", pipeline.StringValue(s))
+		p.SetField("t", pipeline.BoolValue(b))
+		p.Group = gs.By(p, nil, false)
+		return p
+	}
+	j.Push(2, mixed(10, "c10", -3, true))
+	j.Push(2, mixed(20, "c20", 4, false))
+	j.Push(0, mixed(10, "a10", 5, false))
+	j.Push(1, pt(gs, "m", 20, nil, "", "x=1")) // b's fields differ from a's and c's
+	j.Push(0, mixed(0, "late", 6, true))       // older than every set: a set of its own, first
+	j.Push(1, pt(gs, "m", 10, nil, "", "x=2")) // completes 10s, between a and c
+	j.Push(0, mixed(20, "a20", 7, true))       // completes 20s, which waits for 10s to go
+	j.Push(1, pt(gs, "m", 30, nil, "", "x=3")) // every parent is past 10s
+	check(t, c.got, []string{
+		"0s m [] a.f=0.5 a.i=6 a.n=null a.s=late a.t=true b.f=null b.i=null b.n=null b.s=null b.t=null c.f=null c.i=null c.n=null c.s=null c.t=null",
+		"10s m [] a.f=10.5 a.i=5 a.n=null a.s=a10 a.t=false b.x=2 c.f=10.5 c.i=-3 c.n=null c.s=c10 c.t=true",
+		"20s m [] a.f=20.5 a.i=7 a.n=null a.s=a20 a.t=true b.x=1 c.f=20.5 c.i=4 c.n=null c.s=c20 c.t=false",
+	})
+	if n := bufferedTimes(j, &j.byGroup[0]); n != 1 {
+		t.Errorf("%d times buffered, want b's 30s", n)
+	}
+	if len(j.strs.free) != len(j.strs.items) {
+		t.Errorf("%d of %d string slots free once the sets with strings are emitted", len(j.strs.free), len(j.strs.items))
+	}
+	j.Push(0, mixed(30, "again", 8, false))
+	if len(j.strs.items) != 5 {
+		t.Errorf("the string table grew to %d slots, want the 5 freed ones reused", len(j.strs.items))
 	}
 }
