@@ -22,6 +22,24 @@ func BenchmarkJoinLockstep(b *testing.B) {
 	}
 }
 
+// BenchmarkJoinOn joins two cpus per host with the host's memory point,
+// .on('host'), as join_on_dimension does.
+func BenchmarkJoinOn(b *testing.B) {
+	gs := pipeline.NewGroups()
+	j, _ := NewJoin(JoinConfig{Names: []string{"cpu", "mem"}, On: []string{"host"}, Delimiter: "."}, gs, func(*pipeline.Point) {})
+	hc, h := []string{"cpu", "host"}, []string{"host"}
+	c0 := pt(gs, "cpu", 0, hc, "host=h1,cpu=c0", "idle=1", "user=2")
+	c1 := pt(gs, "cpu", 0, hc, "host=h1,cpu=c1", "idle=1", "user=2")
+	m := pt(gs, "mem", 0, h, "host=h1", "used=3")
+	b.ReportAllocs()
+	for i := range b.N {
+		c0.Time, c1.Time, m.Time = int64(i)*sec, int64(i)*sec, int64(i)*sec
+		j.Push(0, c0)
+		j.Push(0, c1)
+		j.Push(1, m)
+	}
+}
+
 // BenchmarkFlatten flattens three points per time.
 func BenchmarkFlatten(b *testing.B) {
 	gs := pipeline.NewGroups()

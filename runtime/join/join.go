@@ -3,6 +3,7 @@ package join
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -187,18 +188,37 @@ type srcPoint struct {
 	b   *pipeline.Batch
 }
 
-// queue is a FIFO of buffered points.
+// queue is a FIFO of buffered points. The slots past its length keep the
+// arrays of dropped points for the next pushes, so that a queue in use
+// allocates nothing per point.
 type queue struct{ items []srcPoint }
 
-func (q *queue) push(sp srcPoint) { q.items = append(q.items, sp) }
+// push appends a copy of p of parent src (standing for b) and returns it.
+func (q *queue) push(src int, p *pipeline.Point, b *pipeline.Batch) *srcPoint {
+	if len(q.items) < cap(q.items) {
+		q.items = q.items[:len(q.items)+1]
+	} else {
+		q.items = append(q.items, srcPoint{})
+	}
+	sp := &q.items[len(q.items)-1]
+	sp.src, sp.b = src, b
+	p.CopyTo(&sp.p)
+	return sp
+}
 
-// drop removes the first n points and lets go of them.
+// drop removes the first n points, moving them past the queue's end.
 func (q *queue) drop(n int) {
 	if n <= 0 {
 		return
 	}
-	m := copy(q.items, q.items[n:])
-	clear(q.items[m:])
+	// A rotation to the left by n, as three reversals.
+	slices.Reverse(q.items[:n])
+	slices.Reverse(q.items[n:])
+	slices.Reverse(q.items)
+	m := len(q.items) - n
+	for i := m; i < len(q.items); i++ {
+		q.items[i].b = nil
+	}
 	q.items = q.items[:m]
 }
 
@@ -280,7 +300,7 @@ func (j *Join) match(src int, p *pipeline.Point, b *pipeline.Batch) {
 	}
 
 	if len(p.Group.Tags) > len(j.cfg.On) {
-		own := srcPoint{src: src, p: p.Clone(), b: b}
+		own := srcPoint{src: src, p: *p, b: b} // copied if it waits
 		matched := false
 		i := 0
 		for ; i < len(og.matches.items); i++ {
@@ -303,14 +323,13 @@ func (j *Join) match(src int, p *pipeline.Point, b *pipeline.Batch) {
 			if all && t < lowMark {
 				j.group(own.p.Group).add(j, own.src, &own.p, own.b)
 			} else {
-				og.specific.push(own)
+				og.specific.push(own.src, &own.p, own.b)
 			}
 		}
 		return
 	}
 
-	og.matches.push(srcPoint{src: src, p: p.Clone(), b: b})
-	m := &og.matches.items[len(og.matches.items)-1]
+	m := og.matches.push(src, p, b)
 	i := 0
 	for ; i < len(og.specific.items); i++ {
 		sp := &og.specific.items[i]
