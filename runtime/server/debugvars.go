@@ -95,6 +95,13 @@ func (s *Server) statistics(tasks []*Task) string {
 	}}
 	for _, t := range tasks {
 		id, typ := t.Program.ID, t.Program.Type
+		if s.router != nil { // not Kapacitor's: its loopback waits rather than drops
+			stats = append(stats, statistic{
+				name:   "loopback",
+				tags:   [][2]string{{"task", id}},
+				values: [][2]string{{"points_dropped", itoa(s.router.LoopbackDropped(id))}},
+			})
+		}
 		nodeStats := t.stats()
 		for i, n := range t.Program.Nodes {
 			var values [][2]string

@@ -6,7 +6,8 @@
 // pipeline is single-threaded), filters points by the task's databases and
 // retention policies, and keeps the counters behind the task's statistics
 // and its DOT graph. A Router hosts several tasks, each on a goroutine of
-// its own (multi.go). A Server is the HTTP API over a Task or a Router:
+// its own (multi.go); what one of its tasks loops back (kapacitorLoopback)
+// goes to its other tasks that read it (loopback.go). A Server is the HTTP API over a Task or a Router:
 //
 //	POST /write, POST /kapacitor/v1/write   line protocol (db, rp, precision; gzip bodies)
 //	GET|HEAD /kapacitor/v1/ping             204

@@ -50,6 +50,8 @@ var (
 		"Points (batches for a batch task) the task received in the last second, as Kapacitor's throughput.", []string{"task"}, nil)
 	descQueued = prometheus.NewDesc("tickc_task_queued_writes",
 		"Writes waiting in the task's queue (binaries of several tasks).", []string{"task"}, nil)
+	descLoopbackDropped = prometheus.NewDesc("tickc_task_loopback_points_dropped_total",
+		"Points other tasks looped back (kapacitorLoopback) to the task that it missed because its queue was full (binaries of several tasks).", []string{"task"}, nil)
 	descEdge = prometheus.NewDesc("tickc_edge_processed_total",
 		"Points (or batches) sent along an edge of the pipeline: Kapacitor's processed.", []string{"task", "parent", "child"}, nil)
 	descCollected = prometheus.NewDesc("tickc_node_collected_total",
@@ -114,6 +116,7 @@ func (c *taskCollector) Collect(ch chan<- prometheus.Metric) {
 		gauge(descThroughput, t.Throughput(), id)
 		if c.s.router != nil {
 			gauge(descQueued, float64(c.s.router.Queued(id)), id)
+			counter(descLoopbackDropped, c.s.router.LoopbackDropped(id), id)
 		}
 
 		stats := t.stats()

@@ -32,6 +32,9 @@ const QueueLength = 16
 //
 // Unlike Task.Write, a write to a Router is answered once its points are
 // queued, not processed, as Kapacitor answers once they are in its edges.
+//
+// What a task loops back (kapacitorLoopback) is queued for the other tasks
+// as a write of its own, never waiting: see ConnectLoopback.
 type Router struct {
 	workers []*worker // by task ID
 
@@ -50,6 +53,12 @@ type Router struct {
 	// them (a channel rather than a sync.Pool, which drops items at GC).
 	free chan *write
 
+	// loopMu is held (read) while a task queues what it looped back, and
+	// (write) by Close to close the queues: not mu, which a write may hold
+	// while it waits for the looping task (see ConnectLoopback).
+	loopMu     sync.RWMutex
+	loopClosed bool // under loopMu: looped-back points are dropped
+
 	received atomic.Int64 // points delivered to at least one task
 	ignored  atomic.Int64 // points no task reads
 	rejected atomic.Int64 // lines that could not be parsed
@@ -63,16 +72,44 @@ type worker struct {
 	queue chan *write
 	done  chan struct{}
 	p     pipeline.Point // the task's own copy of the point it runs
+
+	loop        *Loopback     // under the task's lock: what the task loops back, if connected
+	wake        chan struct{} // the task looped back from a timer
+	loopDropped atomic.Int64  // points looped back to the task and dropped: its queue was full
+	// Scratch of handOver.
+	dbrps   []pipeline.DBRP
+	targets []*worker
 }
 
-// write is the parsed points of one request, shared read-only by the
-// tasks it is queued for, and reused once they have all taken it.
+// write is the parsed points of one request, or the points a task looped
+// back, shared read-only by the tasks it is queued for, and reused once
+// they have all taken it.
 type write struct {
-	db, rp  string
+	db, rp string // where the points were written, unless looped
+	// looped: the points carry their own DB and RP (a task's loopback
+	// output); each task takes those it reads.
+	looped  bool
 	points  []pipeline.Point
 	tags    []pipeline.Tag   // the points' tags, in one slab
 	fields  []pipeline.Field // the points' fields, in one slab
 	pending atomic.Int32     // tasks yet to take it
+}
+
+// reset empties m for reuse.
+func (m *write) reset() {
+	m.db, m.rp, m.looped = "", "", false
+	m.points, m.tags, m.fields = m.points[:0], m.tags[:0], m.fields[:0]
+}
+
+// add appends a copy of p (without its group) to m.
+func (m *write) add(p *pipeline.Point) {
+	// Points keep pointing into a slab that append outgrows: the old one
+	// stays valid.
+	t0, f0 := len(m.tags), len(m.fields)
+	m.tags = append(m.tags, p.Tags...)
+	m.fields = append(m.fields, p.Fields...)
+	m.points = append(m.points, pipeline.Point{DB: p.DB, RP: p.RP, Name: p.Name, Time: p.Time,
+		Tags: m.tags[t0:len(m.tags):len(m.tags)], Fields: m.fields[f0:len(m.fields):len(m.fields)]})
 }
 
 // NewRouter starts a goroutine for each task. The tasks must have distinct
@@ -80,7 +117,7 @@ type write struct {
 func NewRouter(tasks []*Task) *Router {
 	r := &Router{free: make(chan *write, QueueLength+2), stop: make(chan struct{})}
 	for _, t := range tasks {
-		w := &worker{r: r, task: t, queue: make(chan *write, QueueLength), done: make(chan struct{})}
+		w := &worker{r: r, task: t, queue: make(chan *write, QueueLength), done: make(chan struct{}), wake: make(chan struct{}, 1)}
 		r.workers = append(r.workers, w)
 		go w.run()
 	}
@@ -123,14 +160,8 @@ func (r *Router) Write(db, rp string, body []byte, precision lineprotocol.Precis
 			r.targets = append(r.targets, w)
 		}
 	}
-	var m *write
-	select {
-	case m = <-r.free:
-	default:
-		m = new(write)
-	}
+	m := r.newWrite()
 	m.db, m.rp = db, rp
-	m.points, m.tags, m.fields = m.points[:0], m.tags[:0], m.fields[:0]
 	tapped := r.tapped()
 	r.parser.Reset(body, precision, now)
 	for r.parser.Next() {
@@ -141,14 +172,7 @@ func (r *Router) Write(db, rp string, body []byte, precision lineprotocol.Precis
 		if tapped != nil {
 			r.tap(db, tapped.task.rp(rp), &r.parser)
 		}
-		// Points keep pointing into a slab that append outgrows: the old
-		// one stays valid.
-		p := r.conv.Point(&r.parser)
-		t0, f0 := len(m.tags), len(m.fields)
-		m.tags = append(m.tags, p.Tags...)
-		m.fields = append(m.fields, p.Fields...)
-		m.points = append(m.points, pipeline.Point{Name: p.Name, Time: p.Time,
-			Tags: m.tags[t0:len(m.tags):len(m.tags)], Fields: m.fields[f0:len(m.fields):len(m.fields)]})
+		m.add(r.conv.Point(&r.parser))
 	}
 	if errs := r.parser.Errors(); len(errs) > 0 {
 		res.Bad = len(errs)
@@ -213,6 +237,17 @@ func (r *Router) enqueue(targets []*worker, m *write) {
 	}
 }
 
+// newWrite returns an empty write, reused if one is free.
+func (r *Router) newWrite() *write {
+	select {
+	case m := <-r.free:
+		m.reset()
+		return m
+	default:
+		return new(write)
+	}
+}
+
 // reuse keeps m for a later write, unless enough are kept.
 func (r *Router) reuse(m *write) {
 	select {
@@ -251,28 +286,61 @@ func (r *Router) Queued(id string) int {
 
 // run delivers the queued writes to the task, each under one acquisition
 // of the task's lock, and flushes the alert logs whenever the queue runs
-// empty.
+// empty. It hands over what the task loops back after each write, and when
+// woken by a timer's.
 func (w *worker) run() {
 	defer close(w.done)
-	t := w.task
-	for m := range w.queue {
-		t.mu.Lock()
-		n := 0
-		if !t.closed {
-			for i := range m.points {
-				w.copyPoint(&m.points[i])
-				t.deliver(m.db, m.rp, &w.p)
-				n++
+	for {
+		select {
+		case m, ok := <-w.queue:
+			if !ok {
+				return
 			}
+			w.take(m)
+			if len(w.queue) == 0 {
+				alert.Flush()
+			}
+		case <-w.wake:
+			w.handOverWoken()
 		}
-		t.mu.Unlock()
-		t.received.Add(int64(n))
-		if m.pending.Add(-1) == 0 {
-			w.r.reuse(m)
+	}
+}
+
+// take delivers the points of m to the task, then hands over what they
+// made it loop back.
+func (w *worker) take(m *write) {
+	t := w.task
+	t.mu.Lock()
+	if w.loop != nil {
+		w.loop.running = true
+	}
+	n := 0
+	if !t.closed {
+		for i := range m.points {
+			src := &m.points[i]
+			db, rp := m.db, m.rp
+			if m.looped {
+				if db, rp = src.DB, src.RP; !t.Matches(db, rp) {
+					continue
+				}
+			}
+			w.copyPoint(src)
+			t.deliver(db, rp, &w.p)
+			n++
 		}
-		if len(w.queue) == 0 {
-			alert.Flush()
-		}
+	}
+	var looped *write
+	if w.loop != nil {
+		w.loop.running = false
+		looped = w.loop.take()
+	}
+	t.mu.Unlock()
+	t.received.Add(int64(n))
+	if m.pending.Add(-1) == 0 {
+		w.r.reuse(m)
+	}
+	if looped != nil {
+		w.handOver(looped)
 	}
 }
 
@@ -286,14 +354,18 @@ func (w *worker) copyPoint(src *pipeline.Point) {
 
 // Close waits for each task to take what is queued for it, then closes
 // the tasks and returns the first error. A write still waiting for a full
-// queue gives up on that task; later writes are ignored.
+// queue gives up on that task; later writes, and the points the tasks loop
+// back from then on, are ignored.
 func (r *Router) Close() error {
 	close(r.stop)
 	r.mu.Lock()
 	r.closed = true
+	r.loopMu.Lock()
+	r.loopClosed = true
 	for _, w := range r.workers {
 		close(w.queue)
 	}
+	r.loopMu.Unlock()
 	r.mu.Unlock()
 	var first error
 	for _, w := range r.workers {

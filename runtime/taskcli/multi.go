@@ -114,10 +114,13 @@ ID" print what "kapacitor list tasks" and "kapacitor show ID" print.`, len(m.pro
 }
 
 // started are the running tasks of serve or replay, with their state
-// stores.
+// stores and what each loops back into the others (kapacitorLoopback):
+// loops[i] is tasks[i]'s, nil if it loops nothing back; loops is nil if no
+// task does, or there is no other task.
 type started struct {
 	tasks  []*server.Task
 	stores []*store.Store
+	loops  []*server.Loopback
 }
 
 // start starts each program of progs; replay says the tasks run on the
@@ -127,12 +130,19 @@ func (m *multiRunner) start(progs []*pipeline.Program, cfg *Config, dataDir stri
 	// The alert service (named topics, topic handlers, inhibitors) that
 	// the first task using topics makes is shared by all, as in Kapacitor.
 	var alerts any
+	looping := false
 	for _, p := range progs {
 		r := m.task(p)
 		env := r.env(cfg, log)
 		timers := timer.New(time.Now())
 		env.Timers = timers
 		env.Alerts = alerts
+		var loop *server.Loopback
+		if len(progs) > 1 && loopsBack(p) {
+			loop = server.NewLoopback(env.Log)
+			env.Loopback = loop.Write
+			looping = true
+		}
 		task, st, err := r.start(env, dataDir, log)
 		if err != nil {
 			s.close(nil)
@@ -147,8 +157,22 @@ func (m *multiRunner) start(progs []*pipeline.Program, cfg *Config, dataDir stri
 		task.DefaultRP = cfg.DefaultRetentionPolicy
 		s.tasks = append(s.tasks, task)
 		s.stores = append(s.stores, st)
+		s.loops = append(s.loops, loop)
+	}
+	if !looping {
+		s.loops = nil
 	}
 	return s, nil
+}
+
+// loopsBack reports whether p has a kapacitorLoopback node.
+func loopsBack(p *pipeline.Program) bool {
+	for _, n := range p.Nodes {
+		if strings.HasPrefix(n.Name, "kapacitor_loopback") {
+			return true
+		}
+	}
+	return false
 }
 
 // close closes the tasks (unless router, which closes them, is given) and
@@ -184,6 +208,9 @@ func (m *multiRunner) serveCommand() *cli.Command {
 
 Each task runs on its own goroutine, so that a slow one does not hold up
 the others; a write is answered once its points are queued for the tasks.
+The points a task writes with kapacitorLoopback go to the other tasks that
+read their database and retention policy, as if written to /write there;
+a task whose queue is full misses them (counted in /metrics).
 A task's alert state is kept in DATA_DIR/ID.db when a data directory is set.
 Batch tasks run their queries on schedule against the [[influxdb]] sections
 of --config. For each of those sections, serve keeps one InfluxDB
@@ -221,6 +248,11 @@ func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, lo
 		return err
 	}
 	router := server.NewRouter(s.tasks)
+	for i, l := range s.loops {
+		if l != nil {
+			router.ConnectLoopback(s.tasks[i], l)
+		}
+	}
 	if rec != nil {
 		router.SetTap(tapID, rec.write)
 	}
@@ -272,7 +304,11 @@ func (m *multiRunner) serve(ctx context.Context, cfg *Config, dataDir string, lo
 		log.Error("closing the tasks", "error", closeErr)
 	}
 	c := router.Counts()
-	log.Info("stopped", "points", c.Received, "ignored", c.Ignored, "rejected_lines", c.Rejected, "writes_waited", router.Waits())
+	var loopDropped int64
+	for _, p := range m.progs {
+		loopDropped += router.LoopbackDropped(p.ID)
+	}
+	log.Info("stopped", "points", c.Received, "ignored", c.Ignored, "rejected_lines", c.Rejected, "writes_waited", router.Waits(), "loopback_dropped", loopDropped)
 	if prof != nil {
 		if err := prof.stop(c.Received); err != nil && closeErr == nil {
 			closeErr = err
@@ -292,6 +328,8 @@ func (m *multiRunner) replayCommand() *cli.Command {
 		Description: `Feeds the points of FILE (a stream recording, .srpl, or line protocol)
 through every task that reads their database and retention policy, or
 only through the task given by --task, and exits when they are done.
+What a task writes with kapacitorLoopback goes through the other tasks
+that read it, after each point (only with more than one task).
 Plain line protocol goes to the first database and retention policy of
 the first task (by ID) that reads one; --task changes which. A batch
 recording (.brpl) replays through the batch task given by --task.
@@ -385,6 +423,7 @@ func (m *multiRunner) replay(ctx context.Context, cfg *Config, log *slog.Logger,
 		points, skipped int64
 		shift           int64
 		own             pipeline.Point // what each task gets: nodes may change it
+		loopDropped     int            // looped-back points that went round a cycle of tasks
 	)
 	for i := 0; ; i++ {
 		if i%1024 == 0 {
@@ -416,6 +455,9 @@ func (m *multiRunner) replay(ctx context.Context, cfg *Config, log *slog.Logger,
 		} else {
 			skipped++
 		}
+		if s.loops != nil {
+			loopDropped += server.DeliverLooped(s.tasks, s.loops)
+		}
 	}
 	if err := src.err(); err != nil {
 		return fmt.Errorf("%s: %w", o.path, err)
@@ -434,6 +476,9 @@ func (m *multiRunner) replay(ctx context.Context, cfg *Config, log *slog.Logger,
 	}
 	if bad > 0 {
 		msg += fmt.Sprintf("; skipped %d bad lines", bad)
+	}
+	if loopDropped > 0 {
+		msg += fmt.Sprintf("; dropped %d points looped back round a cycle of tasks", loopDropped)
 	}
 	fmt.Fprintln(m.stderr, msg)
 	if o.dot {
