@@ -1,13 +1,21 @@
 package gogen
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -213,5 +221,183 @@ data
 	}
 	if !bytes.Contains(stderr.Bytes(), []byte("SafeSqrt of a negative number")) {
 		t.Errorf("the error of safeSqrt is not logged:\n%s", stderr.Bytes())
+	}
+}
+
+// snapshotScript averages each host's last three values with the test
+// agent, whose snapshots hold its windows, and posts each average.
+const snapshotScript = `dbrp "telegraf"."autogen"
+
+stream
+    |from()
+        .measurement('cpu')
+        .groupBy('host')
+    @movingAvg()
+        .field('value')
+        .size(3)
+        .as('avg')
+    |httpPost('POST_URL')
+`
+
+// The input of TestUDFSnapshotRestart, in two parts: the task is stopped
+// after the first, when each host's window holds three values.
+const (
+	snapshotPart1 = `cpu,host=a value=1 1
+cpu,host=b value=10 1
+cpu,host=a value=2 2
+cpu,host=b value=20 2
+cpu,host=a value=3 3
+cpu,host=b value=30 3
+`
+	snapshotPart2 = `cpu,host=a value=5 4
+cpu,host=b value=50 4
+cpu,host=a value=8 5
+cpu,host=b value=80 5
+cpu,host=a value=13 6
+cpu,host=b value=130 6
+`
+)
+
+// TestUDFSnapshotRestart serves a task whose agent answers snapshot
+// requests, stops it with SIGTERM between two parts of its input and
+// serves it again with the second: with --data-dir, the agent is given
+// back its snapshot and the task posts what one uninterrupted run posts;
+// without, the restarted agent starts from nothing, and nothing is
+// written.
+func TestUDFSnapshotRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs a task program")
+	}
+	if _, err := exec.LookPath("go"); err != nil {
+		t.Fatal("this test builds a task program and needs the go command")
+	}
+	dir := t.TempDir()
+	agent := filepath.Join(dir, "agent")
+	if out, err := exec.Command("go", "build", "-o", agent, "../../runtime/udf/testdata/agent").CombinedOutput(); err != nil {
+		t.Fatalf("building the test agent: %v\n%s", err, out)
+	}
+	conf := filepath.Join(dir, "udf.conf")
+	writeFile(t, conf, fmt.Sprintf(`[udf.functions.movingAvg]
+  prog = %q
+  args = ["-snapshot"]
+  timeout = "10s"
+`, agent))
+	udfs, err := compiler.LoadUDFs(conf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	posts := &postLog{}
+	srv := httptest.NewServer(posts)
+	defer srv.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	bin := buildTask(ctx, t, dir, "udfsnap", strings.Replace(snapshotScript, "POST_URL", srv.URL, 1), compiler.Options{UDFs: udfs})
+
+	// Each run's working directory, to see that nothing is written there.
+	work := t.TempDir()
+	serve := func(input string, args ...string) {
+		t.Helper()
+		serveInput(ctx, t, bin, work, input, append([]string{"--config", conf}, args...)...)
+	}
+	serve(snapshotPart1 + snapshotPart2)
+	uninterrupted := posts.take()
+	if len(uninterrupted) != 8 {
+		t.Fatalf("the uninterrupted run posted %d averages, want 8 (4 a host):\n%s", len(uninterrupted), strings.Join(uninterrupted, "\n"))
+	}
+
+	dataDir := filepath.Join(t.TempDir(), "data")
+	serve(snapshotPart1, "--data-dir", dataDir)
+	if _, err := os.Stat(filepath.Join(dataDir, "udfsnap.db")); err != nil {
+		t.Errorf("the first run kept no state: %v", err)
+	}
+	serve(snapshotPart2, "--data-dir", dataDir)
+	if diff := cmp.Diff(uninterrupted, posts.take()); diff != "" {
+		t.Errorf("posted across a restart with --data-dir (-uninterrupted +got):\n%s", diff)
+	}
+
+	serve(snapshotPart1)
+	serve(snapshotPart2)
+	// Each host's first two averages come before the restart; after it,
+	// only the last, once the new agent has seen three values again.
+	if got, want := posts.take(), []string{uninterrupted[0], uninterrupted[1], uninterrupted[6], uninterrupted[7]}; !cmp.Equal(want, got) {
+		t.Errorf("posted across a restart without --data-dir:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	if entries, err := os.ReadDir(work); err != nil || len(entries) != 0 {
+		t.Errorf("the runs wrote %v in their working directory (%v)", entries, err)
+	}
+}
+
+// postLog records the bodies posted to it, in order.
+type postLog struct {
+	mu     sync.Mutex
+	bodies []string
+}
+
+func (l *postLog) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	body, _ := io.ReadAll(r.Body)
+	l.mu.Lock()
+	l.bodies = append(l.bodies, string(body))
+	l.mu.Unlock()
+}
+
+// take returns the bodies posted since the last call.
+func (l *postLog) take() []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	bodies := l.bodies
+	l.bodies = nil
+	return bodies
+}
+
+// serveAddr finds the address in the "serving task" log line.
+var serveAddr = regexp.MustCompile(`msg="serving task".* url=(http://[^/\s]+)/`)
+
+// serveInput serves the task in dir with args, writes it the line
+// protocol input (precision s), stops it with SIGTERM and checks that it
+// stopped gracefully.
+func serveInput(ctx context.Context, t *testing.T, bin, dir, input string, args ...string) {
+	t.Helper()
+	cmd := exec.CommandContext(ctx, bin, append([]string{"serve", "--http-bind", "127.0.0.1:0"}, args...)...)
+	cmd.Dir = dir
+	pipe, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	lines := bufio.NewScanner(pipe)
+	var url string
+	for url == "" && lines.Scan() {
+		stderr.WriteString(lines.Text() + "\n")
+		if m := serveAddr.FindStringSubmatch(lines.Text()); m != nil {
+			url = m[1]
+		}
+	}
+	rest := make(chan struct{})
+	go func() {
+		for lines.Scan() {
+			stderr.WriteString(lines.Text() + "\n")
+		}
+		close(rest)
+	}()
+	if url == "" {
+		<-rest
+		cmd.Wait()
+		t.Fatalf("serve %v did not serve:\n%s", args, stderr.Bytes())
+	}
+	resp, err := http.Post(url+"/write?db=telegraf&rp=autogen&precision=s", "text/plain", strings.NewReader(input))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusNoContent {
+		t.Errorf("write: %s", resp.Status)
+	}
+	cmd.Process.Signal(syscall.SIGTERM)
+	<-rest
+	if err := cmd.Wait(); err != nil {
+		t.Fatalf("serve %v: %v\n%s", args, err, stderr.Bytes())
 	}
 }

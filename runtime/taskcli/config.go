@@ -27,8 +27,14 @@ default-retention-policy = ""
 # right recoveries; --data-dir overrides it. Empty keeps none: set it (for
 # example to "/var/lib/tickc") for a task in production. Changes are saved
 # every second and when the task stops: a crash loses at most the last
-# second's.
+# second's. The snapshots of UDF agents are kept there too ([task]).
 data_dir = ""
+
+[task]
+  # How often the task's UDF agents are asked for a snapshot of their
+  # state, kept in data_dir and given back to them when the task starts
+  # again; one is also taken when the task stops. 0 takes none meanwhile.
+  snapshot-interval = "1m0s"
 
 [http]
   # The address the HTTP API listens on; --http-bind overrides it.

@@ -15,9 +15,9 @@ import (
 
 // dataDirFlag is --data-dir, which overrides the configuration's data_dir.
 func dataDirFlag(replay bool) cli.Flag {
-	usage := "keep the alert state in `DIR`, so that it survives restarts (default: the config's data_dir; none when empty)"
+	usage := "keep the alert state and UDF snapshots in `DIR`, so that they survive restarts (default: the config's data_dir; none when empty)"
 	if replay {
-		usage = "load the alert state from `DIR` and keep it there when done, as serve does (default: none, so that a replay starts from a clean state)"
+		usage = "load the alert state and UDF snapshots from `DIR` and keep them there when done, as serve does (default: none, so that a replay starts from a clean state)"
 	}
 	return &cli.StringFlag{Name: "data-dir", TakesFile: true, Usage: usage}
 }
@@ -37,10 +37,10 @@ func dataDir(c *cli.Context, cfg *Config, replay bool) string {
 }
 
 // openState opens the task's state file, <dir>/<task ID>.db, and sets it
-// in env. It returns a nil store when dir is "" or the task has no alert
-// node, whose state is the only one persisted.
+// in env. It returns a nil store when dir is "" or the task has no state to
+// keep: that of alert nodes and the snapshots of UDF agents (runtime/udf).
 func (r *runner) openState(dir string, env *pipeline.Env, log *slog.Logger) (*store.Store, error) {
-	if dir == "" || !hasAlertNode(r.p) {
+	if dir == "" || !hasAlertNode(r.p) && !hasAgentNode(r.p, env.Config) {
 		return nil, nil
 	}
 	st, err := store.Open(filepath.Join(dir, r.p.ID+".db"), store.Options{Log: log})
@@ -51,7 +51,7 @@ func (r *runner) openState(dir string, env *pipeline.Env, log *slog.Logger) (*st
 	return st, nil
 }
 
-// start opens the alert state store (when dataDir is set) and starts an
+// start opens the state store (when dataDir is set) and starts an
 // instance of the task. The caller defers closeState(st, &err) right away,
 // so that the state is saved after the task's own Close.
 func (r *runner) start(env *pipeline.Env, dataDir string, log *slog.Logger) (*server.Task, *store.Store, error) {
@@ -75,7 +75,7 @@ func closeState(st *store.Store, err *error) {
 		return
 	}
 	if cerr := st.Close(); cerr != nil && *err == nil {
-		*err = fmt.Errorf("saving the alert state: %w", cerr)
+		*err = fmt.Errorf("saving the task's state: %w", cerr)
 	}
 }
 
@@ -83,6 +83,23 @@ func hasAlertNode(p *pipeline.Program) bool {
 	for _, n := range p.Nodes {
 		if strings.HasPrefix(n.Name, "alert") {
 			return true
+		}
+	}
+	return false
+}
+
+// hasAgentNode reports whether a node of the task runs the agent of a
+// [udf.functions.NAME] section of cfg: it is named NAME followed by its
+// number, as in Kapacitor.
+func hasAgentNode(p *pipeline.Program, cfg pipeline.Config) bool {
+	section, _ := cfg.Section("udf")
+	fns, _ := section["functions"].(map[string]any)
+	for _, n := range p.Nodes {
+		for name := range fns {
+			num, ok := strings.CutPrefix(n.Name, name)
+			if ok && num != "" && strings.Trim(num, "0123456789") == "" {
+				return true
+			}
 		}
 	}
 	return false

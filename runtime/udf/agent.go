@@ -32,7 +32,10 @@ type agent struct {
 	w    *bufio.Writer
 	enc  encoder
 
-	replies chan *response // info, init, snapshot, restore
+	replies chan *response // info, init, restore
+	// onSnapshot receives the state of each snapshot response, on the
+	// reader goroutine; nil: snapshots are not asked for.
+	onSnapshot func(snapshot []byte)
 	// queued holds the begin, point and end messages read and not yet
 	// taken; free holds taken ones given back, to decode into again.
 	qmu    sync.Mutex
@@ -56,9 +59,10 @@ type agent struct {
 const writeBuffer = 64 << 10
 
 // start connects to the agent of fn: it starts prog or dials socket.
-func start(name string, fn Function, log *slog.Logger) (*agent, error) {
+// onSnapshot, if not nil, receives the agent's snapshots.
+func start(name string, fn Function, log *slog.Logger, onSnapshot func([]byte)) (*agent, error) {
 	a := &agent{
-		name: name, fn: fn, log: log,
+		name: name, fn: fn, log: log, onSnapshot: onSnapshot,
 		replies: make(chan *response, 1), ack: make(chan struct{}, 1),
 		dead: make(chan struct{}), readDone: make(chan struct{}), stop: make(chan struct{}),
 	}
@@ -161,7 +165,13 @@ func (a *agent) read(r *bufio.Reader) {
 			case a.ack <- struct{}{}:
 			default:
 			}
-		case msgInfo, msgInit, msgSnapshot, msgRestore:
+		case msgSnapshot:
+			if a.onSnapshot != nil {
+				a.onSnapshot(resp.snapshot)
+			} else {
+				a.log.Error("UDF sent a snapshot without a request", "udf", a.name)
+			}
+		case msgInfo, msgInit, msgRestore:
 			select {
 			case a.replies <- resp:
 			default:
@@ -355,6 +365,25 @@ func (a *agent) request(kind int, build func(e *encoder)) (*response, error) {
 	}
 }
 
+// askSnapshot asks the agent for its state, which onSnapshot receives
+// when it comes: the task does not wait for it. The agent answers requests
+// in order, so the state is the one after every point written before.
+func (a *agent) askSnapshot() error {
+	return a.send(func(e *encoder) { e.snapshot() })
+}
+
+// restore gives the agent a state it answered a snapshot request with.
+func (a *agent) restore(snapshot []byte) error {
+	r, err := a.request(msgRestore, func(e *encoder) { e.restore(snapshot) })
+	if err != nil {
+		return err
+	}
+	if !r.ok {
+		return fmt.Errorf("UDF %s: error restoring snapshot: %s", a.name, r.err)
+	}
+	return nil
+}
+
 // close stops the agent: it closes the agent's input, so a process agent
 // exits, and waits up to the timeout (or a second) for it to finish.
 func (a *agent) close() error {
@@ -391,7 +420,7 @@ func AskInfo(name string, fn Function) (Info, error) {
 	if fn.Timeout <= 0 {
 		fn.Timeout = DefaultTimeout
 	}
-	a, err := start(name, fn, slog.New(slog.DiscardHandler))
+	a, err := start(name, fn, slog.New(slog.DiscardHandler), nil)
 	if err != nil {
 		return Info{}, err
 	}

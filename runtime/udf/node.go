@@ -24,10 +24,14 @@
 // while idle), and at Sync and Close, which first wait for the agent to
 // answer everything written so far. The task's HTTPOut calls Sync before
 // answering, so that a replay's output is complete.
+//
+// With a data directory, the agents' snapshots are kept and given back to
+// them when the task starts again (snapshot.go).
 package udf
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -61,11 +65,18 @@ type Node struct {
 	// The batch the agent is sending, between begin and end.
 	batch  *pipeline.Batch
 	byName bool
+
+	// snapshot is where the agent's snapshots go, nil without a state
+	// store; snapshotTimer asks for one every snapshot interval.
+	snapshot      *latestSnapshot
+	snapshotTimer pipeline.Timer
 }
 
 // New starts the agent of the UDF called name, configured in env's
 // [udf.functions.NAME] section, and initialises it with opts, as
-// Kapacitor does when a task starts. nodeID is the node's name.
+// Kapacitor does when a task starts. nodeID is the node's name. With a
+// state store (env.State), the agent is given the node's last snapshot,
+// and its snapshots are kept (see snapshot.go).
 func New(name, taskID, nodeID string, opts []Option, env *pipeline.Env, groups *pipeline.Groups) (*Node, error) {
 	section, _ := env.Config.Section("udf")
 	fns, err := Functions(section)
@@ -77,14 +88,21 @@ func New(name, taskID, nodeID string, opts []Option, env *pipeline.Env, groups *
 		return nil, fmt.Errorf("no UDF named %s: the config has no [udf.functions.%s] section", name, name)
 	}
 	n := &Node{groups: groups}
-	log := env.Log.With("node", nodeID)
-	n.agent, err = start(name, fn, log)
+	var onSnapshot func([]byte)
+	if env.State != nil {
+		n.snapshot = &latestSnapshot{node: nodeID}
+		onSnapshot = n.snapshot.set
+	}
+	n.agent, err = start(name, fn, env.Log.With("node", nodeID), onSnapshot)
 	if err != nil {
 		return nil, err
 	}
 	r, err := n.agent.request(msgInit, func(e *encoder) { e.init(opts, taskID, nodeID) })
 	if err == nil && !r.ok {
 		err = fmt.Errorf("UDF %s: failed to initialize: %s", name, r.err)
+	}
+	if err == nil && env.State != nil {
+		err = n.persist(env)
 	}
 	if err != nil {
 		n.agent.close()
@@ -94,6 +112,47 @@ func New(name, taskID, nodeID string, opts []Option, env *pipeline.Env, groups *
 		n.tick = env.Timers.After(idleTick, n.onTick)
 	}
 	return n, nil
+}
+
+// persist restores the agent from the node's stored snapshot, if any, and
+// has the store keep the next ones, asked for every snapshot interval. As
+// in Kapacitor, an agent that fails to restore fails the node, and so the
+// task's start.
+func (n *Node) persist(env *pipeline.Env) error {
+	interval, err := snapshotInterval(env.Config)
+	if err != nil {
+		return err
+	}
+	stored, err := env.State.Load(snapshotBucket)
+	if err != nil {
+		return fmt.Errorf("loading the snapshot of %s: %w", n.snapshot.node, err)
+	}
+	if data := stored[n.snapshot.node]; len(data) > 0 {
+		if err := n.agent.restore(data); err != nil {
+			return err
+		}
+	}
+	env.State.Track(snapshotBucket, n.snapshot)
+	if interval > 0 && env.Timers != nil {
+		// The first one comes after a random part of the interval, as in
+		// Kapacitor, so that tasks started together do not snapshot together.
+		n.snapshotTimer = env.Timers.After(rand.N(interval), func(time.Time) {
+			n.askSnapshot()
+			n.snapshotTimer.Reset(interval)
+		})
+	}
+	return nil
+}
+
+// askSnapshot asks the agent for a snapshot, which reaches n.snapshot
+// when the agent answers.
+func (n *Node) askSnapshot() {
+	if n.agent.failed() != nil {
+		return // reported by the tick; the last snapshot stays stored
+	}
+	if err := n.agent.askSnapshot(); err != nil {
+		n.noticeFailure(err)
+	}
 }
 
 // Point sends a stream point to the agent.
@@ -229,13 +288,20 @@ func (n *Node) forward() int {
 }
 
 // Close forwards what the agent still sends and stops it: a process agent
-// sees its input end and exits.
+// sees its input end and exits. With a state store, it first asks the
+// agent for a last snapshot, which the store saves when it closes.
 func (n *Node) Close() error {
 	if n.tick != nil {
 		n.tick.Stop()
 	}
+	if n.snapshotTimer != nil {
+		n.snapshotTimer.Stop()
+	}
+	if n.snapshot != nil {
+		n.askSnapshot()
+	}
 	if n.agent.failed() == nil {
-		n.agent.sync()
+		n.agent.sync() // which also waits for the snapshot
 		n.forward()
 	}
 	return n.agent.close() // the agent's failure, if it failed

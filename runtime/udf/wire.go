@@ -250,6 +250,22 @@ func appendOptionValue(b []byte, v OptionValue) []byte {
 	return protowire.AppendVarint(b, uint64(v.Int))
 }
 
+// snapshot asks the agent for its state.
+func (e *encoder) snapshot() {
+	e.message(msgSnapshot, func(b []byte) []byte { return b })
+}
+
+// restore gives the agent a state it answered a snapshot request with.
+func (e *encoder) restore(snapshot []byte) {
+	e.message(msgRestore, func(b []byte) []byte {
+		if len(snapshot) == 0 {
+			return b
+		}
+		b = protowire.AppendTag(b, 1, protowire.BytesType)
+		return protowire.AppendBytes(b, snapshot)
+	})
+}
+
 func (e *encoder) keepalive(t int64) {
 	e.message(msgKeepalive, func(b []byte) []byte { return appendVarint(b, 1, uint64(t)) })
 }

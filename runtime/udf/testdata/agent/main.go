@@ -8,12 +8,16 @@
 //	agent -socket PATH               serve each connection on a unix socket
 //	agent -crash-after N             exit with status 3 after N points
 //	agent -hang-after N              stop answering after N points
+//	agent -snapshot                  answer snapshot and restore requests
+//	                                 (else they are ignored): movingAvg's
+//	                                 windows, as JSON
 package main
 
 import (
 	"bufio"
 	_ "embed"
 	"encoding/binary"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"io"
@@ -35,10 +39,11 @@ import (
 var descriptor []byte
 
 var (
-	mode       = flag.String("mode", "movingAvg", "movingAvg or outliers")
-	socket     = flag.String("socket", "", "serve on this unix socket")
-	crashAfter = flag.Int("crash-after", -1, "exit after this many points")
-	hangAfter  = flag.Int("hang-after", -1, "stop answering after this many points")
+	mode            = flag.String("mode", "movingAvg", "movingAvg or outliers")
+	socket          = flag.String("socket", "", "serve on this unix socket")
+	crashAfter      = flag.Int("crash-after", -1, "exit after this many points")
+	hangAfter       = flag.Int("hang-after", -1, "stop answering after this many points")
+	answerSnapshots = flag.Bool("snapshot", false, "answer snapshot and restore requests")
 
 	reqDesc, respDesc protoreflect.MessageDescriptor
 )
@@ -154,6 +159,14 @@ func (h *handler) handle(kind string, m protoreflect.Message) {
 		h.begin, h.batch = m, nil
 	case "end":
 		h.outliers(m)
+	case "snapshot":
+		if *answerSnapshots {
+			h.snapshot()
+		}
+	case "restore":
+		if *answerSnapshots {
+			h.restore(get(m, "snapshot").Bytes())
+		}
 	}
 }
 
@@ -206,6 +219,30 @@ func (h *handler) init(m protoreflect.Message) {
 		default:
 			set(r, "success", protoreflect.ValueOfBool(true))
 		}
+	})
+}
+
+// snapshot sends the windows of movingAvg: the state that makes its next
+// averages.
+func (h *handler) snapshot() {
+	data, err := json.Marshal(h.windows)
+	if err != nil {
+		panic(err)
+	}
+	h.send("snapshot", func(r protoreflect.Message) { set(r, "snapshot", protoreflect.ValueOfBytes(data)) })
+}
+
+// restore takes back the windows a snapshot sent.
+func (h *handler) restore(data []byte) {
+	windows := map[string][]float64{}
+	err := json.Unmarshal(data, &windows)
+	h.send("restore", func(r protoreflect.Message) {
+		if err != nil {
+			set(r, "error", protoreflect.ValueOfString("bad snapshot: "+err.Error()))
+			return
+		}
+		h.windows = windows
+		set(r, "success", protoreflect.ValueOfBool(true))
 	})
 }
 
