@@ -9,6 +9,8 @@
 //	alerts.jsonl         the alert log, if the script has .log('ALERTLOG')
 //	posts.jsonl          the requests .post('CAPTURE_URL') made, one per line
 //	k8s-requests.txt     the requests to the fake Kubernetes API, if any
+//	swarm-requests.txt   the requests to the fake Docker Swarm API, if any
+//	ec2-requests.txt     the requests to the fake EC2 Auto Scaling API, if any
 //	httpout-<NAME>.json  GET of |httpOut('NAME') at the end of the replay
 //	stats.dot            the graph with statistics (replay --dot), with the
 //	                     timing attributes blanked
@@ -25,8 +27,12 @@
 // is posted to it. SIDELOAD_DIR is replaced by the absolute path of the
 // case's sideload/ directory, the files of its sideload() sources. A case
 // may have a config.toml, the replay's --config, with CAPTURE_URL replaced
-// there too, and K8S_URL by the URL of a fake Kubernetes scale API whose
-// requests go to k8s-requests.txt (fakek8s_test.go). The committed <name>.go is generated from the script as
+// there too, K8S_URL and SWARM_URL by the URLs of fake APIs whose
+// requests go to k8s-requests.txt and swarm-requests.txt, and an [[ec2]]
+// section gets a fake EC2 API whose requests go to ec2-requests.txt
+// (fakeapis_test.go); UDF_AGENT and UDF_SOCKET are the UDF test agent
+// (udfagent_test.go), and the [udf.functions] sections are given to the
+// checker. The committed <name>.go is generated from the script as
 // written, placeholders included.
 package golden
 
@@ -159,9 +165,18 @@ func runCase(t *testing.T, name string) {
 	input := findInput(t, dir)
 	got := outputs{}
 
+	config, err := os.ReadFile(filepath.Join(dir, "config.toml"))
+	if err != nil && !os.IsNotExist(err) {
+		t.Fatal(err)
+	}
+	// The [udf.functions] the script may use, from config.toml as
+	// committed: they declare their agents' info, so that checking never
+	// starts an agent.
+	udfs := loadUDFs(t, dir, config)
+
 	// The generated program, from the script as committed.
 	goFile := name + ".go"
-	files := generate(t, name, script)
+	files := generate(t, name, script, udfs)
 	if len(files) != 1 || files[goFile] == nil {
 		t.Fatalf("generated files %v, want only %s", slices.Sorted(maps.Keys(files)), goFile)
 	}
@@ -171,21 +186,14 @@ func runCase(t *testing.T, name string) {
 	tmp := t.TempDir()
 	alertLog := filepath.Join(tmp, "alerts.log")
 	var capture *captureServer
-	config, err := os.ReadFile(filepath.Join(dir, "config.toml"))
-	if err != nil && !os.IsNotExist(err) {
-		t.Fatal(err)
-	}
 	runScript := bytes.ReplaceAll(script, []byte(alertLogPlaceholder), []byte(alertLog))
 	if bytes.Contains(script, []byte(captureURLPlaceholder)) || bytes.Contains(config, []byte(captureURLPlaceholder)) {
 		capture = newCaptureServer(t)
 		runScript = bytes.ReplaceAll(runScript, []byte(captureURLPlaceholder), []byte(capture.URL()))
 		config = bytes.ReplaceAll(config, []byte(captureURLPlaceholder), []byte(capture.URL()))
 	}
-	var k8s *fakeScaleAPI
-	if bytes.Contains(config, []byte(k8sURLPlaceholder)) {
-		k8s = newFakeScaleAPI(t)
-		config = bytes.ReplaceAll(config, []byte(k8sURLPlaceholder), []byte(k8s.URL()))
-	}
+	fakes, config, env := startFakeAPIs(t, config)
+	config = fillUDFAgents(t, config, tmp)
 	if bytes.Contains(script, []byte(sideloadDirPlaceholder)) {
 		sideload, err := filepath.Abs(filepath.Join(dir, "sideload"))
 		if err != nil {
@@ -193,7 +201,7 @@ func runCase(t *testing.T, name string) {
 		}
 		runScript = bytes.ReplaceAll(runScript, []byte(sideloadDirPlaceholder), []byte(filepath.ToSlash(sideload)))
 	}
-	bin := buildProgram(t, name, runScript, tmp)
+	bin := buildGenerated(t, name, generate(t, name, runScript, udfs), tmp)
 
 	httpDir := filepath.Join(tmp, "httpout")
 	args := []string{"--rec-time", "--dot", "--httpout", httpDir}
@@ -202,7 +210,7 @@ func runCase(t *testing.T, name string) {
 		writeFile(t, conf, config)
 		args = append(args, "--config", conf)
 	}
-	stdout := runReplay(t, bin, append(args, input)...)
+	stdout := runReplayEnv(t, bin, env, append(args, input)...)
 	got["stats.dot"] = normalizeDot(stdout)
 
 	if bytes.Contains(script, []byte(alertLogPlaceholder)) {
@@ -215,9 +223,7 @@ func runCase(t *testing.T, name string) {
 	if capture != nil {
 		got["posts.jsonl"] = capture.Lines()
 	}
-	if k8s != nil {
-		got["k8s-requests.txt"] = k8s.Lines()
-	}
+	fakes.record(got)
 	entries, err := os.ReadDir(httpDir)
 	if err != nil {
 		t.Fatal(err)
@@ -252,11 +258,29 @@ func findInput(t *testing.T, dir string) string {
 	return abs
 }
 
-// generate checks the script and returns the generated Go files; the
-// script must have no diagnostics at all.
-func generate(t *testing.T, id string, script []byte) map[string][]byte {
+// loadUDFs reads the [udf.functions.NAME] sections of the case's
+// config.toml (config, nil without one); nil when it has none.
+func loadUDFs(t *testing.T, dir string, config []byte) *compiler.UDFs {
 	t.Helper()
-	task, diags := compiler.Check("task.tick", script, compiler.Options{TaskID: id})
+	if config == nil {
+		return nil
+	}
+	udfs, err := compiler.LoadUDFs(filepath.Join(dir, "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(udfs.Names()) == 0 {
+		return nil
+	}
+	return udfs
+}
+
+// generate checks the script, whose @name() nodes are the udfs (may be
+// nil), and returns the generated Go files; the script must have no
+// diagnostics at all.
+func generate(t *testing.T, id string, script []byte, udfs *compiler.UDFs) map[string][]byte {
+	t.Helper()
+	task, diags := compiler.Check("task.tick", script, compiler.Options{TaskID: id, UDFs: udfs})
 	if len(diags) > 0 || task == nil {
 		t.Fatalf("task.tick: %v", diags)
 	}
@@ -270,7 +294,12 @@ func generate(t *testing.T, id string, script []byte) map[string][]byte {
 // buildProgram generates and builds the task program of script into dir.
 func buildProgram(t *testing.T, id string, script []byte, dir string) string {
 	t.Helper()
-	files := generate(t, id, script)
+	return buildGenerated(t, id, generate(t, id, script, nil), dir)
+}
+
+// buildGenerated builds the generated files of task id into dir.
+func buildGenerated(t *testing.T, id string, files map[string][]byte, dir string) string {
+	t.Helper()
 	bin := filepath.Join(dir, id)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -285,10 +314,16 @@ func buildProgram(t *testing.T, id string, script []byte, dir string) string {
 // runReplay runs `bin replay args...` and returns its standard output.
 func runReplay(t *testing.T, bin string, args ...string) []byte {
 	t.Helper()
+	return runReplayEnv(t, bin, nil, args...)
+}
+
+// runReplayEnv is runReplay with env added to the environment.
+func runReplayEnv(t *testing.T, bin string, env []string, args ...string) []byte {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, bin, append([]string{"replay"}, args...)...)
-	cmd.Env = append(os.Environ(), "TZ=UTC")
+	cmd.Env = append(append(os.Environ(), "TZ=UTC"), env...)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {

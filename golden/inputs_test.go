@@ -63,18 +63,21 @@ var inputs = map[string]func() (file, text string){
 	"alert_deadman":            inputDeadman,
 
 	// The issue-6 nodes (node_*).
-	"node_transforms_stream": inputNodeDisk,
-	"node_transforms_batch":  inputNodeDisk,
-	"node_join_stream":       inputNodeJoin,
-	"node_join_batch":        inputNodeJoin,
-	"node_barrier_outputs":   inputNodeDisk,
-	"node_union_stream":      inputNodeJoin,
-	"node_union_batch":       inputNodeDisk,
-	"node_state":             inputNodeDisk,
-	"node_sideload":          inputNodeDisk,
-	"node_httppost":          inputNodeDisk,
-	"node_httppost_alert":    inputNodeDisk,
-	"node_autoscale":         inputNodeLoad,
+	"node_transforms_stream":   inputNodeDisk,
+	"node_transforms_batch":    inputNodeDisk,
+	"node_join_stream":         inputNodeJoin,
+	"node_join_batch":          inputNodeJoin,
+	"node_barrier_outputs":     inputNodeDisk,
+	"node_union_stream":        inputNodeJoin,
+	"node_union_batch":         inputNodeDisk,
+	"node_state":               inputNodeDisk,
+	"node_sideload":            inputNodeDisk,
+	"node_httppost":            inputNodeDisk,
+	"node_httppost_alert":      inputNodeDisk,
+	"node_autoscale":           inputNodeLoad,
+	"node_autoscale_swarm_ec2": inputNodeFleet,
+	"node_udf_stream":          inputNodeUDF,
+	"node_udf_batch":           inputNodeUDF,
 }
 
 // sequences writes one cpu point per host and step, hosts in order within a
@@ -600,6 +603,65 @@ func inputNodeLoad() (string, string) {
 			fmt.Fprintf(&b, "load,app=api queue=%d %d\n", q, t)
 		}
 		fmt.Fprintf(&b, "load,app=shop queue=%s %d\n", num(4+float64(i%3)/2), t)
+	}
+	return "input.lp", b.String()
+}
+
+// inputNodeFleet: 14 steps of 10s of two swarm services' connections (svc,
+// service web and api) and two EC2 groups' cpu (asg, group front and
+// back); -1 is a point without the field. One svc point has no service
+// tag.
+func inputNodeFleet() (string, string) {
+	svc := map[string][]int{
+		"web": {50, 150, 160, 170, 200, -1, 10, 5, 5, 10, 10, 0, 50, 0},
+		"api": {10, 5, 500, 15, 15, 50, 120, 60, 60, 30, 250, 30, 30, 30},
+	}
+	asg := map[string][]int{
+		"front": {30, 60, 90, 99, 130, 10, 0, -1, 40, 40, 80, 40, 40, 40},
+		"back":  {45, 50, 80, 85, 20, 20, 20, 25, 30, 60, 70, 75, 20, 20},
+	}
+	var b strings.Builder
+	for i := range 14 {
+		t := at(i, 10*time.Second)
+		for _, s := range []string{"web", "api"} {
+			if c := svc[s][i]; c < 0 {
+				fmt.Fprintf(&b, "svc,service=%s load=1 %d\n", s, t)
+			} else {
+				fmt.Fprintf(&b, "svc,service=%s conns=%d %d\n", s, c, t)
+			}
+		}
+		if i == 4 {
+			fmt.Fprintf(&b, "svc conns=300 %d\n", t)
+		}
+		for _, g := range []string{"front", "back"} {
+			if c := asg[g][i]; c < 0 {
+				fmt.Fprintf(&b, "asg,group=%s mem=70 %d\n", g, t)
+			} else {
+				fmt.Fprintf(&b, "asg,group=%s cpu=%d %d\n", g, c, t)
+			}
+		}
+	}
+	return "input.lp", b.String()
+}
+
+// inputNodeUDF: two hosts' cpu usage every 5s for 26 steps (four full 30s
+// windows and one that is never closed), around 40 with spikes: host a
+// at 15s, 100s and 105s, host b at 70s; b's first window has none.
+func inputNodeUDF() (string, string) {
+	r := rand.New(rand.NewPCG(6, 6))
+	spikes := map[string]map[int]float64{
+		"a": {3: 95, 20: 90, 21: 91},
+		"b": {14: 2},
+	}
+	var b strings.Builder
+	for i := range 26 {
+		for _, h := range []string{"a", "b"} {
+			v, ok := spikes[h][i]
+			if !ok {
+				v = 38 + r.Float64()*6
+			}
+			fmt.Fprintf(&b, "cpu,host=%s usage=%s %d\n", h, num(v), at(i, 5*time.Second))
+		}
 	}
 	return "input.lp", b.String()
 }
