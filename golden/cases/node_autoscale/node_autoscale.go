@@ -11,6 +11,7 @@ import (
 	httppost "github.com/tickc/tickc/runtime/httppost"
 	"github.com/tickc/tickc/runtime/pipeline"
 	"github.com/tickc/tickc/runtime/taskcli"
+	window "github.com/tickc/tickc/runtime/window"
 	"github.com/tickc/tickc/stdlib"
 )
 
@@ -28,10 +29,19 @@ var program = pipeline.Program{
 		Name:     "stream0",
 		Source:   true,
 	}, {
-		Children: []int{2},
+		Children: []int{6, 2},
 		Name:     "from1",
 	}, {
 		Children: []int{3},
+		Name:     "where4",
+	}, {
+		Children: []int{4},
+		Name:     "window5",
+	}, {
+		Children: []int{5},
+		Name:     "k8s_autoscale6",
+	}, {Name: "http_post7"}, {
+		Children: []int{7},
 		Name:     "k8s_autoscale2",
 	}, {Name: "http_post3"}},
 	Services: []string{"kubernetes"},
@@ -39,7 +49,7 @@ var program = pipeline.Program{
 }
 
 // script is the TICKscript this program was compiled from.
-const script = "// k8sAutoscale against a fake Kubernetes scale API (K8S_URL in\n// config.toml; its requests in k8s-requests.txt): a deployment per app,\n// replicas from the queue length within min and max, cooldowns after an\n// increase and a decrease, a missing field (the lambda fails) and an app\n// that never needs a change. Each scaling event is posted.\ndbrp \"telegraf\".\"autogen\"\n\nvar load = stream\n    |from()\n        .measurement('load')\n        .groupBy('app')\n\nload\n    |k8sAutoscale()\n        .cluster('k')\n        .namespace('web')\n        .resourceNameTag('app')\n        .min(1)\n        .max(6)\n        .increaseCooldown(30s)\n        .decreaseCooldown(1m)\n        .replicas(lambda: int(\"queue\") / 4 + 1)\n    |httpPost('CAPTURE_URL/k8s')\n"
+const script = "// k8sAutoscale against a fake Kubernetes scale API (K8S_URL in\n// config.toml; its requests in k8s-requests.txt): a deployment per app,\n// replicas from the queue length within min and max, cooldowns after an\n// increase and a decrease, a missing field (the lambda fails) and an app\n// that never needs a change; on a batch edge, each point of the api's 30s\n// windows scales a replica set named in the script. Each scaling event is\n// posted.\ndbrp \"telegraf\".\"autogen\"\n\nvar load = stream\n    |from()\n        .measurement('load')\n        .groupBy('app')\n\nload\n    |k8sAutoscale()\n        .cluster('k')\n        .namespace('web')\n        .resourceNameTag('app')\n        .min(1)\n        .max(6)\n        .increaseCooldown(30s)\n        .decreaseCooldown(1m)\n        .replicas(lambda: int(\"queue\") / 4 + 1)\n    |httpPost('CAPTURE_URL/k8s')\n\nload\n    |where(lambda: \"app\" == 'api')\n    |window()\n        .period(30s)\n        .every(30s)\n    |k8sAutoscale()\n        .cluster('k')\n        .namespace('jobs')\n        .kind('replicasets')\n        .resourceName('worker')\n        .max(4)\n        .replicas(lambda: int(\"queue\") / 5)\n    |httpPost('CAPTURE_URL/k8s-batch')\n"
 
 func main() {
 	taskcli.Main(&program)
@@ -52,8 +62,13 @@ type task struct {
 	groups             *pipeline.Groups
 	stats              []*pipeline.NodeStats
 	errs               *pipeline.ErrorLog
+	from1Copy0         pipeline.Point
 	k8s_autoscale2Node *autoscale.Node
 	http_post3Node     *httppost.Node
+	window5Node        *window.Node
+	window5Emit        func(*pipeline.Batch)
+	k8s_autoscale6Node *autoscale.Node
+	http_post7Node     *httppost.Node
 }
 
 // newTask starts the task: it sets up each node's handlers and state.
@@ -61,9 +76,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "cooldown_drops", "decrease_events", "increase_events"), pipeline.NewNodeStats(0)},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(2), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1, "cooldown_drops", "decrease_events", "increase_events"), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1, "cooldown_drops", "decrease_events", "increase_events"), pipeline.NewNodeStats(0)},
 	}
-	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "k8s_autoscale2", "http_post3"}, t.stats)
+	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "where4", "window5", "k8s_autoscale6", "http_post7", "k8s_autoscale2", "http_post3"}, t.stats)
 	var err error
 	k8s_autoscale2Scaler, err := autoscale.NewK8s(env.Config, "k")
 	if err != nil {
@@ -80,7 +95,7 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 		NameTag:          "app",
 		Namespace:        "web",
 		NamespaceTag:     "namespace",
-	}, k8s_autoscale2Scaler, t.stats[2])
+	}, k8s_autoscale2Scaler, t.stats[6])
 	if err != nil {
 		return nil, fmt.Errorf("k8s_autoscale2: %w", err)
 	}
@@ -89,7 +104,39 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 		return nil, fmt.Errorf("http_post3: %w", err)
 	}
 	t.http_post3Node.OnError = func(err error) {
-		t.errs.Report(3, err)
+		t.errs.Report(7, err)
+	}
+	t.window5Node, err = window.NewNode(window.Config{
+		Every:  30 * time.Second,
+		Period: 30 * time.Second,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("window5: %w", err)
+	}
+	t.window5Emit = t.window5Out
+	k8s_autoscale6Scaler, err := autoscale.NewK8s(env.Config, "k")
+	if err != nil {
+		return nil, fmt.Errorf("k8s_autoscale6: %w", err)
+	}
+	t.k8s_autoscale6Node, err = autoscale.New(autoscale.Config{
+		Kind:         "replicasets",
+		KindTag:      "kind",
+		Max:          4,
+		Min:          1,
+		Name:         "worker",
+		NameOutTag:   "resource",
+		Namespace:    "jobs",
+		NamespaceTag: "namespace",
+	}, k8s_autoscale6Scaler, t.stats[4])
+	if err != nil {
+		return nil, fmt.Errorf("k8s_autoscale6: %w", err)
+	}
+	t.http_post7Node, err = httppost.New("CAPTURE_URL/k8s-batch", nil, 0)
+	if err != nil {
+		return nil, fmt.Errorf("http_post7: %w", err)
+	}
+	t.http_post7Node.OnError = func(err error) {
+		t.errs.Report(5, err)
 	}
 	return t, nil
 }
@@ -114,40 +161,43 @@ func (t *task) Close() error {
 	return nil
 }
 
-// stream0 is stream (task.tick:8).
+// stream0 is stream (task.tick:10).
 func (t *task) stream0(p *pipeline.Point) {
 	t.stats[0].Out[0].Add(1)
 	t.from1(p)
 }
 
-// from1 is |from() (task.tick:9).
+// from1 is |from() (task.tick:11).
 func (t *task) from1(p *pipeline.Point) {
 	if p.Name != "load" {
 		return
 	}
 	p.Group = t.groups.By(p, []string{"app"}, false)
 	t.stats[1].Out[0].Add(1)
-	t.k8s_autoscale2(p)
+	p.CopyTo(&t.from1Copy0)
+	t.k8s_autoscale2(&t.from1Copy0)
+	t.stats[1].Out[1].Add(1)
+	t.where4(p)
 }
 
-// k8s_autoscale2 is |k8sAutoscale() (task.tick:14).
+// k8s_autoscale2 is |k8sAutoscale() (task.tick:16).
 func (t *task) k8s_autoscale2(p *pipeline.Point) {
-	t.stats[2].Saw(p.Group)
+	t.stats[6].Saw(p.Group)
 	e, err := t.k8s_autoscale2Node.Handle(p, func(p *pipeline.Point) (pipeline.Value, error) {
 		return t.k8s_autoscale2Replicas(p)
 	})
 	if err != nil {
-		t.errs.Report(2, err)
+		t.errs.Report(6, err)
 		return
 	}
 	if e == nil {
 		return
 	}
-	t.stats[2].Out[0].Add(1)
+	t.stats[6].Out[0].Add(1)
 	t.http_post3(e)
 }
 
-// k8s_autoscale2Replicas is lambda: int("queue") / 4 + 1 (task.tick:14).
+// k8s_autoscale2Replicas is lambda: int("queue") / 4 + 1 (task.tick:16).
 func (t *task) k8s_autoscale2Replicas(p *pipeline.Point) (pipeline.Value, error) {
 	v1, err := pipeline.Ref(p, "queue")
 	if err != nil {
@@ -177,8 +227,109 @@ func (t *task) k8s_autoscale2Replicas(p *pipeline.Point) (pipeline.Value, error)
 	return pipeline.IntValue((v4 + 1)), nil
 }
 
-// http_post3 is |httpPost() (task.tick:23).
+// http_post3 is |httpPost() (task.tick:25).
 func (t *task) http_post3(p *pipeline.Point) {
-	t.stats[3].Saw(p.Group)
+	t.stats[7].Saw(p.Group)
 	t.http_post3Node.PostPoint(p)
+}
+
+// where4 is |where() (task.tick:28).
+func (t *task) where4(p *pipeline.Point) {
+	t.stats[2].Saw(p.Group)
+	if ok, err := t.where4Where(p); err != nil {
+		t.errs.Report(2, err)
+		return
+	} else if !ok {
+		return
+	}
+	t.stats[2].Out[0].Add(1)
+	t.window5(p)
+}
+
+// where4Where is lambda: "app" == 'api' (task.tick:28).
+func (t *task) where4Where(p *pipeline.Point) (bool, error) {
+	v1, err := pipeline.Ref(p, "app")
+	if err != nil {
+		return false, err
+	}
+	var v2 bool
+	if v1.Kind == pipeline.String {
+		v2 = v1.S == "api"
+	} else {
+		var err error
+		v2, err = pipeline.Compare(pipeline.Eq, v1, pipeline.StringValue("api"))
+		if err != nil {
+			return false, err
+		}
+	}
+	return v2, nil
+}
+
+// window5 is |window() (task.tick:29).
+func (t *task) window5(p *pipeline.Point) {
+	t.window5Node.Push(p, t.window5Emit)
+	t.stats[3].SetCardinality(t.window5Node.Cardinality())
+}
+
+// window5Out sends a batch of window5 to its children.
+func (t *task) window5Out(b *pipeline.Batch) {
+	t.stats[3].Out[0].Add(1)
+	t.k8s_autoscale6(b)
+}
+
+// k8s_autoscale6 is |k8sAutoscale() (task.tick:32).
+func (t *task) k8s_autoscale6(b *pipeline.Batch) {
+	t.stats[4].Saw(b.Group)
+	for i := range b.Points {
+		bp := b.Points[i]
+		bp.Name, bp.Group = b.Name, b.Group
+		e, err := t.k8s_autoscale6Node.Handle(&bp, func(p *pipeline.Point) (pipeline.Value, error) {
+			return t.k8s_autoscale6Replicas(p)
+		})
+		if err != nil {
+			t.errs.Report(4, err)
+			continue
+		}
+		if e == nil {
+			continue
+		}
+		t.stats[4].Out[0].Add(1)
+		t.http_post7(e)
+	}
+}
+
+// k8s_autoscale6Replicas is lambda: int("queue") / 5 (task.tick:32).
+func (t *task) k8s_autoscale6Replicas(p *pipeline.Point) (pipeline.Value, error) {
+	v1, err := pipeline.Ref(p, "queue")
+	if err != nil {
+		return pipeline.Value{}, err
+	}
+	var v2 int64
+	switch v1.Kind {
+	case pipeline.Bool:
+		v2 = stdlib.IntFromBool(v1.B)
+	case pipeline.String:
+		v3, err := stdlib.IntFromString(v1.S)
+		if err != nil {
+			return pipeline.Value{}, err
+		}
+		v2 = v3
+	case pipeline.Int:
+		v2 = stdlib.IntFromInt(v1.I)
+	case pipeline.Float:
+		v2 = stdlib.IntFromFloat(v1.F)
+	default:
+		return pipeline.Value{}, pipeline.CallError("int", v1)
+	}
+	v4, err := stdlib.DivInt(v2, 5)
+	if err != nil {
+		return pipeline.Value{}, err
+	}
+	return pipeline.IntValue(v4), nil
+}
+
+// http_post7 is |httpPost() (task.tick:39).
+func (t *task) http_post7(p *pipeline.Point) {
+	t.stats[5].Saw(p.Group)
+	t.http_post7Node.PostPoint(p)
 }
