@@ -64,22 +64,30 @@ cpu,host=a value=11 7
 cpu,host=a value=10 10
 `
 
-// TestUDFReplay builds a task with two @name() nodes whose agents are
-// described by their info responses at build time (the config declares no
-// options), replays points through it and checks what the agents' output
-// left in the httpOut nodes.
-func TestUDFReplay(t *testing.T) {
+// buildTestAgent builds the UDF test agent (runtime/udf/testdata/agent)
+// into a temporary directory, which it returns with the agent's path.
+func buildTestAgent(t *testing.T) (dir, agent string) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("builds and runs a task program")
 	}
 	if _, err := exec.LookPath("go"); err != nil {
 		t.Fatal("this test builds a task program and needs the go command")
 	}
-	dir := t.TempDir()
-	agent := filepath.Join(dir, "agent")
+	dir = t.TempDir()
+	agent = filepath.Join(dir, "agent")
 	if out, err := exec.Command("go", "build", "-o", agent, "../../runtime/udf/testdata/agent").CombinedOutput(); err != nil {
 		t.Fatalf("building the test agent: %v\n%s", err, out)
 	}
+	return dir, agent
+}
+
+// TestUDFReplay builds a task with two @name() nodes whose agents are
+// described by their info responses at build time (the config declares no
+// options), replays points through it and checks what the agents' output
+// left in the httpOut nodes.
+func TestUDFReplay(t *testing.T) {
+	dir, agent := buildTestAgent(t)
 	conf := filepath.Join(dir, "udf.conf")
 	writeFile(t, conf, fmt.Sprintf(`[udf.functions.movingAvg]
   prog = %[1]q
@@ -265,17 +273,7 @@ cpu,host=b value=130 6
 // without, the restarted agent starts from nothing, and nothing is
 // written.
 func TestUDFSnapshotRestart(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs a task program")
-	}
-	if _, err := exec.LookPath("go"); err != nil {
-		t.Fatal("this test builds a task program and needs the go command")
-	}
-	dir := t.TempDir()
-	agent := filepath.Join(dir, "agent")
-	if out, err := exec.Command("go", "build", "-o", agent, "../../runtime/udf/testdata/agent").CombinedOutput(); err != nil {
-		t.Fatalf("building the test agent: %v\n%s", err, out)
-	}
+	dir, agent := buildTestAgent(t)
 	conf := filepath.Join(dir, "udf.conf")
 	writeFile(t, conf, fmt.Sprintf(`[udf.functions.movingAvg]
   prog = %q
