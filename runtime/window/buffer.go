@@ -13,33 +13,38 @@ import (
 // the values are numbers (float, int, bool) and strings. A node shares one
 // schema among all its windows' points with the same fields.
 type schema struct {
+	id         uint64 // the node's number for it
 	keys       []string
 	kinds      []pipeline.Kind
 	nums, strs int
 }
 
-// schemas interns a node's schemas by their keys and kinds. It forgets
-// them all when it holds maxSchemas, so that points with ever new field
-// keys cannot grow it without bound (the schemas in use stay valid).
-type schemas struct {
-	byKey map[string]*schema
-	key   []byte
+// interner interns a node's schemas, by their keys and kinds, and its
+// shapes, by their tags and schemas, so that the node's windows share them.
+// Each map is forgotten when it holds maxInterned entries, so that points
+// with ever new field keys or tag values cannot grow it without bound (the
+// schemas and shapes in use stay valid).
+type interner struct {
+	schemas map[string]*schema
+	shapes  map[string]*shape
+	key     []byte
+	made    uint64 // schemas made so far, for their ids
 }
 
-const maxSchemas = 1000
+const maxInterned = 1000
 
-// of returns the schema of p's fields.
-func (ss *schemas) of(p *pipeline.Point) *schema {
-	ss.key = ss.key[:0]
+// schema returns the schema of p's fields.
+func (in *interner) schema(p *pipeline.Point) *schema {
+	in.key = in.key[:0]
 	for i := range p.Fields {
-		ss.key = binary.AppendUvarint(ss.key, uint64(len(p.Fields[i].Key)))
-		ss.key = append(ss.key, p.Fields[i].Key...)
-		ss.key = append(ss.key, byte(p.Fields[i].Value.Kind))
+		in.key = appendStr(in.key, p.Fields[i].Key)
+		in.key = append(in.key, byte(p.Fields[i].Value.Kind))
 	}
-	if s, ok := ss.byKey[string(ss.key)]; ok {
+	if s, ok := in.schemas[string(in.key)]; ok {
 		return s
 	}
-	s := &schema{keys: make([]string, len(p.Fields)), kinds: make([]pipeline.Kind, len(p.Fields))}
+	in.made++
+	s := &schema{id: in.made, keys: make([]string, len(p.Fields)), kinds: make([]pipeline.Kind, len(p.Fields))}
 	for i := range p.Fields {
 		s.keys[i] = strings.Clone(p.Fields[i].Key) // not a part of a larger buffer
 		s.kinds[i] = p.Fields[i].Value.Kind
@@ -50,17 +55,78 @@ func (ss *schemas) of(p *pipeline.Point) *schema {
 			s.strs++
 		}
 	}
-	if ss.byKey == nil || len(ss.byKey) >= maxSchemas {
-		ss.byKey = map[string]*schema{}
+	if in.schemas == nil || len(in.schemas) >= maxInterned {
+		in.schemas = map[string]*schema{}
 	}
-	ss.byKey[string(ss.key)] = s
+	in.schemas[string(in.key)] = s
 	return s
 }
 
+// shape returns the shape of p.
+func (in *interner) shape(p *pipeline.Point) *shape {
+	sc := in.schema(p)
+	k := binary.AppendUvarint(in.key[:0], sc.id)
+	for _, t := range p.Tags {
+		k = appendStr(k, t.Key)
+		if isDim(p.Group, t) {
+			k = append(k, 1)
+		} else {
+			k = append(k, 0)
+			k = appendStr(k, t.Value)
+		}
+	}
+	in.key = k
+	if sh, ok := in.shapes[string(k)]; ok {
+		return sh
+	}
+	sh := &shape{tags: make([]pipeline.Tag, len(p.Tags)), dim: make([]bool, len(p.Tags)), schema: sc}
+	for i, t := range p.Tags {
+		sh.tags[i].Key = strings.Clone(t.Key)
+		if isDim(p.Group, t) {
+			sh.dim[i] = true
+		} else {
+			sh.tags[i].Value = strings.Clone(t.Value)
+		}
+	}
+	if in.shapes == nil || len(in.shapes) >= maxInterned {
+		in.shapes = map[string]*shape{}
+	}
+	in.shapes[string(k)] = sh
+	return sh
+}
+
+func appendStr(b []byte, s string) []byte {
+	b = binary.AppendUvarint(b, uint64(len(s)))
+	return append(b, s...)
+}
+
+// isDim reports whether t is a dimension of g with g's value.
+func isDim(g *pipeline.Group, t pipeline.Tag) bool {
+	v, ok := dimValue(g, t.Key)
+	return ok && v == t.Value
+}
+
+// dimValue returns the value of g's dimension key.
+func dimValue(g *pipeline.Group, key string) (string, bool) {
+	if g == nil {
+		return "", false
+	}
+	for _, t := range g.Tags {
+		if t.Key == key {
+			return t.Value, true
+		}
+	}
+	return "", false
+}
+
 // shape is the tag set and the schema of buffered points. It is immutable
-// once made, so consecutive points of one series share it.
+// once made and shared by the node's points alike: a tag that is a
+// dimension of the point's group, with the group's value, is marked dim and
+// takes its value from the group, so that the series of all groups whose
+// other tags are alike (such as every host's cpu-total) share one shape.
 type shape struct {
-	tags   []pipeline.Tag
+	tags   []pipeline.Tag // a dim tag's Value is ""
+	dim    []bool
 	schema *schema
 }
 
@@ -71,7 +137,16 @@ func (s *shape) matches(p *pipeline.Point) bool {
 		return false
 	}
 	for i := range s.tags {
-		if s.tags[i] != p.Tags[i] {
+		t := &p.Tags[i]
+		if s.tags[i].Key != t.Key {
+			return false
+		}
+		// What matters is that the shape gives the point's value.
+		if s.dim[i] {
+			if v, _ := dimValue(p.Group, t.Key); v != t.Value {
+				return false
+			}
+		} else if s.tags[i].Value != t.Value {
 			return false
 		}
 	}
@@ -81,6 +156,18 @@ func (s *shape) matches(p *pipeline.Point) bool {
 		}
 	}
 	return true
+}
+
+// appendTags appends the tags of the shape's points in group g to dst.
+func (s *shape) appendTags(dst []pipeline.Tag, g *pipeline.Group) []pipeline.Tag {
+	n0 := len(dst)
+	dst = append(dst, s.tags...)
+	for i, d := range s.dim {
+		if d {
+			dst[n0+i].Value, _ = dimValue(g, s.tags[i].Key)
+		}
+	}
+	return dst
 }
 
 // recent is a small most-recently-used list of the shapes a window has
@@ -183,7 +270,7 @@ func (s *store) shapeOf(i int) *shape {
 
 // shapeFor returns the shape of p: the latest point's or a recent one if p
 // matches it, else a new one.
-func (s *store) shapeFor(p *pipeline.Point, ss *schemas) *shape {
+func (s *store) shapeFor(p *pipeline.Point, in *interner) *shape {
 	if s.shape != nil && s.shape.matches(p) {
 		return s.shape
 	}
@@ -192,7 +279,7 @@ func (s *store) shapeFor(p *pipeline.Point, ss *schemas) *shape {
 			return sh
 		}
 	}
-	sh := &shape{tags: slices.Clone(p.Tags), schema: ss.of(p)}
+	sh := in.shape(p)
 	if s.shape != nil {
 		// A second shape: from now on the window keeps recent ones.
 		x := s.extras()

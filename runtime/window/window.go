@@ -21,7 +21,7 @@ type Node struct {
 	cfg       Config
 	windows   pipeline.PerGroup[Window]
 	ungrouped *Window // the window of points without a group
-	schemas   schemas
+	interned  interner
 
 	batch  pipeline.Batch
 	points []pipeline.Point
@@ -148,7 +148,7 @@ func (w *Window) Push(p *pipeline.Point, emit func(*pipeline.Batch)) {
 	if !w.started {
 		w.start(p)
 	}
-	sh := w.buf.shapeFor(p, &w.node.schemas)
+	sh := w.buf.shapeFor(p, &w.node.interned)
 	c := &w.node.cfg
 	if !c.byTime() {
 		w.buf.insertCount(p, sh, int(c.PeriodCount))
@@ -279,7 +279,7 @@ func (w *Window) build(tmax int64, a, b, x, y int) *pipeline.Batch {
 	}
 	add := func(i int) {
 		t0 := len(tags)
-		tags = append(tags, w.buf.shapeOf(i).tags...)
+		tags = w.buf.shapeOf(i).appendTags(tags, w.group)
 		f0 := len(fields)
 		fields = w.buf.appendFields(i, fields)
 		pts = append(pts, pipeline.Point{

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -556,5 +557,47 @@ func TestMixedShapes(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("%+v: %v allocations per point of a known shape", cfg, allocs)
 		}
+	}
+}
+
+// TestShapesSharedAcrossGroups: the windows of hosts whose points differ
+// only in the group's dimension share one shape, which takes the host from
+// each window's group; a tag that is not a dimension keeps its own value.
+func TestShapesSharedAcrossGroups(t *testing.T) {
+	groups := pipeline.NewGroups()
+	n, err := NewNode(Config{Period: s(10), Every: s(10)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	emit := func(b *pipeline.Batch) {
+		for _, p := range b.Points {
+			got = append(got, fmt.Sprintf("%v", p.Tags))
+		}
+	}
+	push := func(ts int64, host, cpu string) *Window {
+		p := &pipeline.Point{Name: "cpu", Time: ts * sec,
+			Tags:   []pipeline.Tag{{Key: "cpu", Value: cpu}, {Key: "host", Value: host}},
+			Fields: []pipeline.Field{{Key: "v", Value: pipeline.FloatValue(1)}}}
+		p.Group = groups.By(p, []string{"host"}, false)
+		n.Push(p, emit)
+		w, _ := n.windows.Get(p.Group)
+		return w
+	}
+	a := push(0, "a", "total")
+	b := push(0, "b", "total")
+	c := push(0, "c", "cpu0")
+	if a.buf.shape != b.buf.shape {
+		t.Error("hosts a and b have shapes of their own")
+	}
+	if a.buf.shape == c.buf.shape {
+		t.Error("cpu0 and total share a shape")
+	}
+	for _, h := range []string{"a", "b", "c"} {
+		push(10, h, "total")
+	}
+	want := []string{"[{cpu total} {host a}]", "[{cpu total} {host b}]", "[{cpu cpu0} {host c}]"}
+	if !slices.Equal(got, want) {
+		t.Errorf("emitted tags %v, want %v", got, want)
 	}
 }
