@@ -195,18 +195,21 @@ func (r *recent) add(s *shape) {
 	r[0] = s
 }
 
-// store is the memory of a window's buffered points: numbered slots, each
-// one point. Most windows hold points of one series, with numeric fields
-// only, so a slot is just words[i*stride:(i+1)*stride], the time followed
-// by the numeric values in field order (a float's bits, an int, a bool as
-// 0 or 1; a missing value takes no room), and store.shape is every slot's
-// shape. What other windows need (string values, a shape per slot) is in
-// extra, allocated only then.
+// store is the memory of a window's buffered points: a FIFO of slots, each
+// one point, oldest first, in an array used circularly (the k-th point is
+// in slot (head+k) mod slots). Most windows hold points of one series, with
+// numeric fields only, so a slot is just words[i*stride:(i+1)*stride], the
+// time followed by the numeric values in field order (a float's bits, an
+// int, a bool as 0 or 1; a missing value takes no room), and store.shape is
+// every slot's shape. What other windows need (string values, a shape per
+// slot) is in extra, allocated only then.
 type store struct {
 	words  []uint64
 	shape  *shape // the latest point's; every slot's while extra.shapes is nil
 	extra  *extra
 	stride int32 // words per slot: 1 + the most numeric values of a point so far
+	head   int32 // the slot of the oldest point
+	n      int32 // the points held
 }
 
 // extra is the part of a store that only some windows need.
@@ -250,6 +253,53 @@ func (s *store) resized(n int, order []int) store {
 		out.extra = y
 	}
 	return out
+}
+
+// at returns the slot of the k-th point held, oldest first.
+func (s *store) at(k int) int {
+	i := int(s.head) + k
+	if n := s.slots(); i >= n {
+		i -= n // k < n: no division needed
+	}
+	return i
+}
+
+// push returns the slot for a new newest point, growing the array by an
+// eighth when it is full (it lives as long as its group: slack would cost
+// memory all that time), to at most limit slots if limit > 0.
+func (s *store) push(limit int) int {
+	if int(s.n) == s.slots() {
+		grow := int(s.n) + int(s.n)/8 + 1
+		if limit > 0 {
+			grow = min(grow, limit)
+		}
+		order := make([]int, s.n)
+		for k := range order {
+			order[k] = s.at(k)
+		}
+		*s = s.resized(grow, order)
+		s.head = 0
+		s.n = int32(len(order))
+	}
+	s.n++
+	return s.at(int(s.n) - 1)
+}
+
+// pop drops the k oldest points.
+func (s *store) pop(k int) {
+	if k > int(s.n) {
+		panic("window: dropping more points than are held")
+	}
+	if x := s.extra; x != nil && x.strStride > 0 {
+		for j := range k {
+			i := s.at(j)
+			clear(x.strs[i*x.strStride : (i+1)*x.strStride]) // let the strings go
+		}
+	}
+	if k > 0 {
+		s.head = int32(s.at(k))
+		s.n -= int32(k)
+	}
 }
 
 // slot returns the words of slot i.
@@ -408,61 +458,48 @@ func (s *store) appendFields(i int, dst []pipeline.Field) []pipeline.Field {
 	return dst
 }
 
-// ring is the index of a window's buffer over its store's slots, live
-// points being slots[start:stop] or, wrapped, slots[start:used] followed by
-// slots[:stop]. Time windows and count windows use it differently (see
-// timeRing's and countRing's methods).
+// ring is a window's buffer: the store of its points and, for a time
+// window, the indices of Kapacitor's ring over a slice of points, which
+// decide what a purge drops (see purge and the package documentation).
+// The points the indices say are live are exactly the store's, in the same
+// order; the slots Kapacitor's slice still holds but are not live need no
+// memory, except the time of its last one, which a purge looks at.
+//
+// For a time window, Kapacitor's live points are slice[start:stop] or,
+// wrapped, slice[start:used] followed by slice[:stop], its slice having
+// capacity slots and used being its length (the slots written since the
+// last growth). A count window's store is all its indices need.
 type ring struct {
 	store
-	used, start, stop, size int32
+	used, start, stop, size, capacity int32
+	lastTime                          int64 // the time in slice[used-1]
 }
 
-// segments returns the live slots, oldest first (in arrival order), as
-// slots[a:b] followed by slots[c:d].
-func (r *ring) segments() (a, b, c, d int) {
-	switch {
-	case r.size == 0:
-		return 0, 0, 0, 0
-	case r.start < r.stop:
-		return int(r.start), int(r.stop), 0, 0
-	}
-	return int(r.start), int(r.used), 0, int(r.stop)
-}
-
-// order returns the live slots, oldest first.
-func (r *ring) order() []int {
-	a, b, c, d := r.segments()
-	order := make([]int, 0, b-a+d-c)
-	for i := a; i < b; i++ {
-		order = append(order, i)
-	}
-	for i := c; i < d; i++ {
-		order = append(order, i)
-	}
-	return order
-}
-
-// The buffer of a time window mirrors the layout of Kapacitor's
-// windowTimeBuffer, because its purge depends on the layout (see purge and
-// the package documentation): the store has the ring's capacity, and used
-// is the length of Kapacitor's slice (slots[:used] have been written since
-// the last growth).
+// time returns the time of the k-th point held, oldest first.
+func (r *ring) timeAt(k int) int64 { return r.time(r.at(k)) }
 
 // insertTime appends a point at the end of a time window's ring, growing
 // it to 2*(size+1) slots when it is full.
 func (r *ring) insertTime(p *pipeline.Point, sh *shape) {
-	if int(r.size) == r.slots() {
-		// Move the live points, in order, to the front of a bigger ring.
-		r.store = r.resized(2*(int(r.size)+1), r.order())
+	if r.size == r.capacity {
+		// Kapacitor moves the live points, in order, to the front of a
+		// bigger slice.
+		r.capacity = 2 * (r.size + 1)
 		r.start, r.stop, r.used = 0, r.size, r.size
+		if r.size > 0 {
+			r.lastTime = r.timeAt(int(r.n) - 1)
+		}
 	}
-	if int(r.used) == r.slots() && r.stop == r.used {
+	if r.used == r.capacity && r.stop == r.used {
 		r.stop = 0 // wrap around
 	}
 	if r.stop == r.used {
 		r.used++
 	}
-	r.set(int(r.stop), p, sh)
+	if r.stop == r.used-1 {
+		r.lastTime = p.Time
+	}
+	r.set(r.push(0), p, sh)
 	r.size++
 	r.stop++
 }
@@ -475,76 +512,50 @@ func (r *ring) insertTime(p *pipeline.Point, sh *shape) {
 // past the end; when it is to be dropped, all of slots[start:used] are
 // dropped unseen and the front of slots[:stop] is purged.
 func (r *ring) purge(oldest int64, inclusive bool) {
-	keep := func(i int32) bool {
+	keep := func(t int64) bool {
 		if inclusive {
-			return r.time(int(i)) >= oldest
+			return t >= oldest
 		}
-		return r.time(int(i)) > oldest
+		return t > oldest
 	}
 	if r.used == 0 {
 		return
 	}
-	if r.start < r.stop {
-		for r.start < r.stop && !keep(r.start) {
+	held := r.size
+	// dropped counts the points dropped so far, oldest first: the live
+	// slots from start on are the store's points from dropped on.
+	dropped := 0
+	switch {
+	case r.start < r.stop:
+		for r.start < r.stop && !keep(r.timeAt(dropped)) {
 			r.start++
+			dropped++
 		}
 		r.size = r.stop - r.start
-		return
-	}
-	if keep(r.used - 1) {
-		for r.start < r.used && !keep(r.start) {
+	case keep(r.lastTime):
+		for r.start < r.used && !keep(r.timeAt(dropped)) {
 			r.start++
+			dropped++
 		}
 		r.size = r.used - r.start + r.stop
-		return
-	}
-	r.start = 0
-	for r.start < r.stop && !keep(r.start) {
-		r.start++
-	}
-	r.size = r.stop - r.start
-}
-
-// The buffer of a count window holds the last n points, n being its
-// periodCount; used is the number of slots in use so far, which grows to
-// n as points arrive (the store doubles up to n slots) instead of being
-// allocated up front.
-
-// insertCount adds a point to a count window's ring, dropping the oldest
-// if n points are held.
-func (r *ring) insertCount(p *pipeline.Point, sh *shape, n int) {
-	if r.stop == r.used {
-		// Only before the ring is full: then stop == size == used.
-		if int(r.used) == r.slots() {
-			r.store = r.resized(min(max(2*r.slots(), 1), n), r.order())
+	default:
+		dropped = int(r.used - r.start)
+		r.start = 0
+		for r.start < r.stop && !keep(r.timeAt(dropped)) {
+			r.start++
+			dropped++
 		}
-		r.used++
+		r.size = r.stop - r.start
 	}
-	r.set(int(r.stop), p, sh)
-	r.stop = (r.stop + 1) % int32(n)
-	if int(r.size) == n {
-		r.start = (r.start + 1) % int32(n)
-	} else {
-		r.size++
-	}
+	r.pop(int(held - r.size))
 }
 
-// countSegments returns the held slots of a count window, oldest first,
-// as slots[a:b] followed by slots[c:d].
-func (r *ring) countSegments() (a, b, c, d int) {
-	a, b = int(r.start), int(r.start+r.size)
-	if b > int(r.used) {
-		b = int(r.used)
+// insertCount adds a point to a count window, dropping the oldest if n
+// points are held.
+func (r *ring) insertCount(p *pipeline.Point, sh *shape, n int) {
+	if int(r.n) == n {
+		r.pop(1)
 	}
-	return a, b, 0, int(r.size) - (b - a)
-}
-
-// newest returns the slot of the most recently inserted point of a count
-// window.
-func (r *ring) newest() int {
-	j := r.stop - 1
-	if j < 0 {
-		j = r.used - 1
-	}
-	return int(j)
+	r.set(r.push(n), p, sh)
+	r.size = r.n
 }

@@ -29,9 +29,11 @@
 //
 // "Points in [E-period, E)" is exact for points that arrive in time order
 // and most others. Kapacitor's buffer is a ring that drops points from its
-// front while they are too old, and this package mirrors the ring's layout
-// (its growth to 2*(n+1) slots included) so that the exceptions come out
-// the same:
+// front while they are too old, and this package keeps the ring's indices
+// as Kapacitor's slice would have them (its growth to 2*(n+1) slots
+// included) so that the exceptions come out the same; the points
+// themselves are kept in arrival order, since every purge drops the oldest
+// ones, so the slots Kapacitor holds but no longer uses take no memory:
 //
 //   - A late point (earlier than the window) is buffered behind newer ones
 //     and emitted with the next batch, unless it reaches the front of the
@@ -74,9 +76,8 @@
 // per window, string values in another (only if there are any), and a
 // shared immutable record of the tag set and of the field keys and kinds,
 // shared by the whole node's points alike but for the values of their
-// group's dimensions, which come from the group. A tumbling minute of 10 s
-// points with three fields takes about 47 bytes a buffered point, the
-// window's own memory included (go test -bench Memory ./bench); a sliding
-// one (every 10s) 81, as Kapacitor's ring grows to twice the points it
-// holds. Steady-state Push allocates nothing.
+// group's dimensions, which come from the group. A minute of 10 s points
+// with three fields takes about 45 bytes a buffered point, the window's own
+// memory included, tumbling (every 1m), and 54 sliding (every 10s) (go test
+// -bench Memory ./bench). Steady-state Push allocates nothing.
 package window

@@ -106,7 +106,7 @@ type Window struct {
 }
 
 // Buffered is the number of points the window holds.
-func (w *Window) Buffered() int { return int(w.buf.size) }
+func (w *Window) Buffered() int { return int(w.buf.n) }
 
 // start sets the window up on the group's first point.
 func (w *Window) start(p *pipeline.Point) {
@@ -155,8 +155,7 @@ func (w *Window) Push(p *pipeline.Point, emit func(*pipeline.Batch)) {
 		w.nextEmit--
 		if w.nextEmit == 0 {
 			w.nextEmit = c.EveryCount
-			a, b, x, y := w.buf.countSegments()
-			w.send(w.build(w.buf.time(w.buf.newest()), a, b, x, y), emit)
+			w.send(w.build(w.buf.timeAt(int(w.buf.n)-1)), emit)
 		}
 		return
 	}
@@ -167,7 +166,7 @@ func (w *Window) Push(p *pipeline.Point, emit func(*pipeline.Batch)) {
 		if p.Time >= w.nextEmit {
 			w.buf.purge(p.Time-int64(c.Period), false)
 			w.nextEmit = p.Time
-			w.send(w.buildTime(p.Time), emit)
+			w.send(w.build(p.Time), emit)
 		}
 		return
 	}
@@ -176,7 +175,7 @@ func (w *Window) Push(p *pipeline.Point, emit func(*pipeline.Batch)) {
 	var b *pipeline.Batch
 	if p.Time >= w.nextEmit {
 		w.buf.purge(w.nextEmit-int64(c.Period), true)
-		b = w.buildTime(w.nextEmit)
+		b = w.build(w.nextEmit)
 		w.nextEmit = w.next(p.Time)
 	}
 	w.buf.insertTime(p, sh)
@@ -197,11 +196,11 @@ func (w *Window) Barrier(t int64, emit func(*pipeline.Batch)) {
 	var b *pipeline.Batch
 	if c.Every == 0 {
 		w.buf.purge(t-int64(c.Period), false)
-		b = w.buildTime(t)
+		b = w.build(t)
 		w.nextEmit = t
 	} else {
 		w.buf.purge(w.nextEmit-int64(c.Period), true)
-		b = w.buildTime(w.nextEmit)
+		b = w.build(w.nextEmit)
 		w.nextEmit = w.next(t)
 	}
 	w.send(b, emit)
@@ -218,11 +217,6 @@ func (w *Window) next(t int64) int64 {
 	return e
 }
 
-func (w *Window) buildTime(tmax int64) *pipeline.Batch {
-	a, b, x, y := w.buf.segments()
-	return w.build(tmax, a, b, x, y)
-}
-
 // send lends the node's scratch to emit.
 func (w *Window) send(b *pipeline.Batch, emit func(*pipeline.Batch)) {
 	n := w.node
@@ -235,24 +229,21 @@ func (w *Window) send(b *pipeline.Batch, emit func(*pipeline.Batch)) {
 	emit(b)
 }
 
-// build copies the points of slots [a, b) and [x, y) into a batch with
-// time tmax. The batch lives in the node's scratch unless that is lent out
+// build copies the points held into a batch with time tmax. The batch lives in the node's scratch unless that is lent out
 // (an emit that leads back to this node), in which case it is freshly
 // allocated.
-func (w *Window) build(tmax int64, a, b, x, y int) *pipeline.Batch {
+func (w *Window) build(tmax int64) *pipeline.Batch {
 	n := w.node
 	var gtags []pipeline.Tag
 	if w.group != nil {
 		gtags = w.group.Tags
 	}
-	npts := b - a + y - x
+	npts := int(w.buf.n)
 	ntags, nfields := len(gtags), 0
-	for _, r := range [2][2]int{{a, b}, {x, y}} {
-		for i := r[0]; i < r[1]; i++ {
-			sh := w.buf.shapeOf(i)
-			ntags += len(sh.tags)
-			nfields += len(sh.schema.keys)
-		}
+	for k := range npts {
+		sh := w.buf.shapeOf(w.buf.at(k))
+		ntags += len(sh.tags)
+		nfields += len(sh.schema.keys)
 	}
 
 	var pts []pipeline.Point
@@ -290,11 +281,8 @@ func (w *Window) build(tmax int64, a, b, x, y int) *pipeline.Batch {
 			Group:  w.group,
 		})
 	}
-	for i := a; i < b; i++ {
-		add(i)
-	}
-	for i := x; i < y; i++ {
-		add(i)
+	for k := range npts {
+		add(w.buf.at(k))
 	}
 	if len(pts) == 0 {
 		pts = nil
