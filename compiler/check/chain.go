@@ -275,6 +275,9 @@ func (c *checker) noProperty(n *ir.Node, spec *catalog.Node, nv *nodeVal, x *ast
 		where = fmt.Sprintf("%s() or its .%s() handler", spec.Name, h.Name)
 	}
 	notes := suggest(name, names, ".")
+	if name == "mapReduce" {
+		notes = append(notes, "Kapacitor 1.x has no .mapReduce(): apply the aggregate as a node, e.g. |mean('value')")
+	}
 	if !spec.Handlers && catalog.Handlers[name] != nil {
 		notes = append(notes, fmt.Sprintf(".%s() is an alert handler: it belongs on |alert()", name))
 	}

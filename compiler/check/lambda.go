@@ -79,6 +79,16 @@ func binaryHint(op ast.Operator, l, r types.Type) []string {
 	return nil
 }
 
+// quotedFieldHint explains a single-quoted name compared with a number:
+// 'count' is a string literal, while "count" reads the field.
+func quotedFieldHint(side ast.Expr, other types.Type) []string {
+	lit, ok := side.(*ast.StringLit)
+	if !ok || !(other == types.Int || other == types.Float) {
+		return nil
+	}
+	return []string{fmt.Sprintf("'%s' is a string; to read the field or tag write %q (double quotes)", lit.Value, lit.Value)}
+}
+
 // lambdaEnv is what a lambda sees: the data arriving at its node, and for
 // eval, the results of earlier expressions.
 type lambdaEnv struct {
@@ -276,7 +286,9 @@ func (c *checker) typeBinary(x *ast.BinaryExpr, env lambdaEnv) *ir.Expr {
 		}
 	}
 	if len(seen) == 0 {
-		c.errorf(x.Span(), binaryHint(x.Op, l.Type, r.Type), "mismatched types in %s: %s %s %s", exprText(x), describeType(l), x.Op, describeType(r))
+		notes := append(binaryHint(x.Op, l.Type, r.Type), quotedFieldHint(x.X, r.Type)...)
+		notes = append(notes, quotedFieldHint(x.Y, l.Type)...)
+		c.errorf(x.Span(), notes, "mismatched types in %s: %s %s %s", exprText(x), describeType(l), x.Op, describeType(r))
 		return nil
 	}
 	if (x.Op == ast.OpDiv || x.Op == ast.OpMod) && r.Kind == ir.Lit && r.Type == types.Int && r.Lit.Var == "" && r.Lit.Int == 0 {

@@ -126,16 +126,19 @@ func (c *checker) validateWindow(n *ir.Node) {
 
 func (c *checker) validateEval(n *ir.Node) {
 	as := n.Lookup("as")
-	if as == nil || len(as.Args) != len(n.Args) {
-		got := 0
-		if as != nil {
-			got = len(as.Args)
-		}
+	got := 0
+	if as != nil {
+		got = len(as.Args)
+	}
+	// eval() without lambdas needs no .as(): Kapacitor only asks for one
+	// name per lambda (such an eval only filters fields with .keep()).
+	if got != len(n.Args) {
 		c.errorf(n.Pos, []string{"name each result: .as('name1', ...) with one name per lambda"}, "eval() has %d lambda%s but %d name%s in .as()", len(n.Args), plural(len(n.Args)), got, plural(got))
 		return
 	}
 	names := map[string]types.Type{}
-	for i, a := range as.Args {
+	for i := range got {
+		a := as.Args[i]
 		names[a.Str] = types.Unknown
 		if e := n.Args[i].Lambda; e != nil {
 			names[a.Str] = e.Type

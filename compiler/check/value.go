@@ -120,6 +120,10 @@ func (c *checker) undefined(x *ast.Ident) {
 		notes = []string{fmt.Sprintf("booleans are upper case: write %s", strings.ToUpper(x.Name))}
 	case x.Name == "and" || x.Name == "or":
 		notes = []string{fmt.Sprintf("logical operators are upper case: write %s", strings.ToUpper(x.Name))}
+	default:
+		if _, isType := types.ByName(x.Name); isType {
+			notes = []string{fmt.Sprintf("%s is a type: a template var is declared without '=', as in var name %s", x.Name, x.Name)}
+		}
 	}
 	c.errorf(x.Span(), notes, "undefined: %s", x.Name)
 }

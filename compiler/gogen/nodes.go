@@ -406,7 +406,10 @@ func (ng *nodeGen) eval() []jen.Code {
 // drops the point with the statement drop.
 func (ng *nodeGen) evalPoint(drop jen.Code) []jen.Code {
 	n := ng.n
-	names := strArgs(n.Lookup("as").Args)
+	var names []string // no .as() when eval() has no lambdas
+	if as := n.Lookup("as"); as != nil {
+		names = strArgs(as.Args)
+	}
 	asTag := map[string]bool{}
 	for _, p := range n.All("tags") {
 		for _, a := range p.Args {
@@ -459,6 +462,12 @@ func (ng *nodeGen) evalPoint(drop jen.Code) []jen.Code {
 		}
 		if keep != nil && len(keep.Args) > 0 && !kept[name] {
 			continue
+		}
+		if r.typ == types.Duration {
+			// Kapacitor stores the time.Duration itself as the field; the
+			// runtime's field values are bool, int, float and string only.
+			panic(fmt.Sprintf("%s (%s:%d): the result %q of eval() is a duration: a duration field is not supported by this version of tickc; convert it with string()",
+				n.Name, ng.g.file, n.Line, name))
 		}
 		out = append(out, jen.Id("p").Dot("SetField").Call(jen.Lit(name), toValue(jen.Id(r.id), r.typ)))
 	}

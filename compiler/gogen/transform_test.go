@@ -3,6 +3,7 @@ package gogen
 import (
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"testing"
@@ -285,6 +286,97 @@ func TestTransformNodes(t *testing.T) {
 		if !strings.Contains(line, fmt.Sprintf(`errors="%s"`, n)) {
 			t.Errorf("%s: want errors=%q: %s", node, n, line)
 		}
+	}
+}
+
+// TestEvalWithoutLambdas replays transformInput through eval() nodes that
+// have no lambdas, and so no .as(): as in Kapacitor they only choose the
+// fields passed on. Without .keep() no field is left; .keep() keeps them
+// all; .keep('x', 'n') keeps those two and drops, with an error, a point
+// that has no x (host a at :30).
+func TestEvalWithoutLambdas(t *testing.T) {
+	script := `dbrp "telegraf"."autogen"
+
+var data = stream
+    |from()
+        .measurement('m')
+        .where(lambda: "host" == 'a')
+        .groupBy('host')
+
+data
+    |eval()
+    |httpPost('CAPTURE_URL/none')
+
+data
+    |eval()
+        .keep()
+    |httpPost('CAPTURE_URL/all')
+
+data
+    |eval()
+        .keep('x', 'n')
+    |httpPost('CAPTURE_URL/some')
+`
+	posts, stdout := replayScript(t, "evalkeep", script, transformInput)
+	want := map[string]string{
+		"/none": `
+m host=a | 10:00:00
+m host=a | 10:00:10
+m host=a | 10:00:20
+m host=a | 10:00:30
+m host=a | 10:00:40
+m host=a | 10:00:40
+m host=a | 10:01:00
+m host=a | 10:01:10`,
+		"/all": `
+m host=a | 10:00:00 n=10 s="a" x=1
+m host=a | 10:00:10 n=15 s="a" x=3
+m host=a | 10:00:20 n=15 s="b" x=2
+m host=a | 10:00:30 n=20 s="b"
+m host=a | 10:00:40 n=30 s="b" x=6
+m host=a | 10:00:40 n=31 x=7
+m host=a | 10:01:00 n=40 s="c" x=7
+m host=a | 10:01:10 n=50 s="c" x=8`,
+		"/some": `
+m host=a | 10:00:00 n=10 x=1
+m host=a | 10:00:10 n=15 x=3
+m host=a | 10:00:20 n=15 x=2
+m host=a | 10:00:40 n=30 x=6
+m host=a | 10:00:40 n=31 x=7
+m host=a | 10:01:00 n=40 x=7
+m host=a | 10:01:10 n=50 x=8`,
+	}
+	for p, w := range want {
+		if got := strings.Join(posts[p], "\n"); got != strings.TrimPrefix(w, "\n") {
+			t.Errorf("%s:\ngot:\n%s\nwant:\n%s", p, got, strings.TrimPrefix(w, "\n"))
+		}
+	}
+	// eval6 is the third eval: stream0, from1, then an eval and its
+	// httpPost per branch.
+	if !regexp.MustCompile(`(?m)^\s*eval6 \[.*errors="1"`).MatchString(stdout) {
+		t.Errorf("eval().keep('x', 'n') does not count the point without x as an error:\n%s", stdout)
+	}
+}
+
+// TestEvalDurationField: a duration result of eval() can feed later
+// expressions, but as a field it is refused with its position, since the
+// runtime has no duration field values.
+func TestEvalDurationField(t *testing.T) {
+	generate := func(eval string) error {
+		script := "dbrp \"telegraf\".\"autogen\"\nstream\n    |from()\n    " + eval + "\n"
+		task, diags := compiler.Check("d.tick", []byte(script), compiler.Options{})
+		if task == nil {
+			t.Fatalf("%s: %v", eval, diags)
+		}
+		_, err := Generate(task, "d.tick", []byte(script))
+		return err
+	}
+	err := generate(`|eval(lambda: duration("n", 1s)).as('wait')`)
+	if err == nil || !strings.Contains(err.Error(), `d.tick:4): the result "wait" of eval() is a duration`) {
+		t.Errorf("a duration field: got %v, want a positioned refusal", err)
+	}
+	if err := generate(`|eval(lambda: duration("n", 1s), lambda: "wait" > 1m).as('wait', 'late').keep('late')`); err != nil {
+		t.Errorf("a duration result that is not kept: %v", err)
 	}
 }
 

@@ -220,6 +220,23 @@ func (l *lexer) scan() token {
 		return l.errorf(start, "unexpected '='")
 	case r == '#':
 		return l.errorNote(start, "unexpected character '#'", "comments start with //")
+	case r == '{':
+		if n := placeholderLen(l.src[l.pos.Offset:]); n > 0 {
+			l.advance(n)
+			return l.errorNote(start, "unexpected "+l.src[start.Offset:l.pos.Offset],
+				"TICKscript has no braces: this looks like a placeholder of a text template, to replace with a value before use")
+		}
+	case r == '`':
+		rest := l.src[l.pos.Offset:]
+		if n := strings.IndexAny(rest, "`\n"); n >= 0 && rest[n] == '`' {
+			l.advance(n + 1)
+			return l.errorNote(start, "unexpected "+l.src[start.Offset:l.pos.Offset],
+				"strings are written in single quotes: '"+rest[:n]+"'")
+		}
+	case r == ';':
+		return l.errorNote(start, "unexpected character ';'", "TICKscript statements are not terminated by ';'")
+	case r == ':':
+		return l.errorNote(start, "unexpected character ':'", "':' only follows lambda, as in lambda: \"value\" > 10")
 	case r == '&':
 		if l.peekByte(0) == '&' {
 			l.advance(1)
@@ -227,6 +244,19 @@ func (l *lexer) scan() token {
 		return l.errorNote(start, "unexpected "+quoteRune(r), "logical and is written AND")
 	}
 	return l.errorf(start, "unexpected character "+quoteRune(r))
+}
+
+// placeholderLen is the length of `name}` at the start of src, the rest of
+// a `{name}` placeholder, or 0.
+func placeholderLen(src string) int {
+	n := 0
+	for n < len(src) && (isDigit(src[n]) || src[n] == '_' || unicode.IsLetter(rune(src[n]))) {
+		n++
+	}
+	if n == 0 || n == len(src) || src[n] != '}' {
+		return 0
+	}
+	return n + 1
 }
 
 func quoteRune(r rune) string { return "'" + string(r) + "'" }
