@@ -78,6 +78,7 @@ var inputs = map[string]func() (file, text string){
 	"node_autoscale_swarm_ec2": inputNodeFleet,
 	"node_udf_stream":          inputNodeUDF,
 	"node_udf_batch":           inputNodeUDF,
+	"node_barrier_join":        inputNodeBarrierJoin,
 }
 
 // sequences writes one cpu point per host and step, hosts in order within a
@@ -661,6 +662,23 @@ func inputNodeUDF() (string, string) {
 				v = 38 + r.Float64()*6
 			}
 			fmt.Fprintf(&b, "cpu,host=%s usage=%s %d\n", h, num(v), at(i, 5*time.Second))
+		}
+	}
+	return "input.lp", b.String()
+}
+
+// inputNodeBarrierJoin: per host a and b, every 10s from 0s to 90s, a cpu,
+// a mem and a net point, except that mem and net of b stop after 30s.
+func inputNodeBarrierJoin() (string, string) {
+	var b strings.Builder
+	for i := range 10 {
+		t := at(i, 10*time.Second)
+		for _, h := range []string{"a", "b"} {
+			fmt.Fprintf(&b, "cpu,host=%s usage=%d %d\n", h, 10+i, t)
+			if h == "a" || i <= 3 {
+				fmt.Fprintf(&b, "mem,host=%s used=%d %d\n", h, 50+i, t)
+				fmt.Fprintf(&b, "net,host=%s bytes=%di %d\n", h, 1000*i, t)
+			}
 		}
 	}
 	return "input.lp", b.String()

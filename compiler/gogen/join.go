@@ -90,8 +90,9 @@ func (ng *nodeGen) join() []jen.Code {
 	if p := n.Lookup("streamName"); p != nil && p.Args[0].Str != "" {
 		cfg[jen.Id("StreamName")] = jen.Lit(p.Args[0].Str)
 	}
-	// .deleteAll() matters only for group deletions, which no node of
-	// this version of tickc sends.
+	if p := n.Lookup("deleteAll"); p != nil && (len(p.Args) == 0 || p.Args[0].Bool) {
+		cfg[jen.Id("DeleteAll")] = jen.True()
+	}
 	ng.g.addField(node, jen.Op("*").Qual(joinPkg, "Join"))
 	newJoin, push, what, in := "NewJoin", "Push", "a joined point", jen.Id("p")
 	if ng.in == catalog.BatchEdge {

@@ -34,6 +34,9 @@ type JoinConfig struct {
 	Fill       Fill
 	FillValue  pipeline.Value // an int or float, for FillValue
 	StreamName string         // .streamName(); "" keeps the first point's name
+	// DeleteAll is .deleteAll(): a group deletion resets the times of
+	// every parent and group (see Delete).
+	DeleteAll bool
 }
 
 // Join is the runtime of one join node (Kapacitor's join.go). Each parent
@@ -152,6 +155,40 @@ func (j *Join) push(src int, p *pipeline.Point, b *pipeline.Batch) {
 		return
 	}
 	j.group(p.Group).add(j, src, p, b)
+}
+
+// Barrier is a barrier of parent src for group pg at time t (a barrier
+// node's): src sends nothing older in that group, so the group's sets that
+// every parent has passed are emitted, as for a point of src at t.
+func (j *Join) Barrier(src int, pg *pipeline.Group, t int64) {
+	g := j.group(pg)
+	g.heads(j)[src] = uint64(j.round(t))
+	g.emit(j, g.onlyReady(j))
+}
+
+// Delete forgets group pg as a barrier's .delete(TRUE) of parent src asks,
+// as in Kapacitor: the group's buffered sets and the points its .on()
+// group waits with are dropped, and src's time in that .on() group starts
+// over, or with .deleteAll() every parent's time in every .on() group.
+func (j *Join) Delete(src int, pg *pipeline.Group) {
+	if pg.Index < len(j.byGroup) && j.byGroup[pg.Index].group != nil {
+		g := &j.byGroup[pg.Index]
+		g.release(j)
+		*g = joinGroup{}
+		j.count--
+	}
+	if og := j.onGroups[pg.ID]; og != nil {
+		og.matches.drop(len(og.matches.items))
+		og.specific.drop(len(og.specific.items))
+		og.lowMarks[src] = zeroTime
+	}
+	if j.cfg.DeleteAll {
+		for _, og := range j.onGroups {
+			for i := range og.lowMarks {
+				og.lowMarks[i] = zeroTime
+			}
+		}
+	}
 }
 
 // Flush emits every buffered set, complete or not, as Kapacitor does when

@@ -340,3 +340,67 @@ func TestJoinKeepsEveryKind(t *testing.T) {
 		t.Errorf("the string table grew to %d slots, want the 5 freed ones reused", len(j.strs.items))
 	}
 }
+
+// TestJoinBarrier: a barrier moves its parent's time in the group as a
+// point would, so that sets the other parents have passed go out.
+func TestJoinBarrier(t *testing.T) {
+	gs := pipeline.NewGroups()
+	var c collector
+	j := mustJoin(NewJoin(JoinConfig{Names: []string{"a", "b"}, Delimiter: ".", Fill: FillNull}, gs, c.emit))
+	p := pt(gs, "m", 0, nil, "", "v=1")
+	j.Push(0, p)
+	j.Barrier(1, p.Group, 10*sec) // b has passed 0s, a has not
+	check(t, c.got, nil)
+	j.Barrier(0, p.Group, 10*sec)
+	check(t, c.got, []string{"0s m [] a.v=1 b.v=null"})
+}
+
+// TestJoinDelete: a deleted group's buffered sets are dropped, not
+// emitted, and its strings let go; the group starts over.
+func TestJoinDelete(t *testing.T) {
+	gs := pipeline.NewGroups()
+	var c collector
+	j := mustJoin(NewJoin(JoinConfig{Names: []string{"a", "b"}, Delimiter: ".", Fill: FillNull}, gs, c.emit))
+	host := []string{"host"}
+	p := pt(gs, "m", 0, host, "host=h1", "v=1")
+	p.SetField("s", pipeline.StringValue("x"))
+	j.Push(0, p)
+	j.Push(0, pt(gs, "m", 0, host, "host=h2", "v=2"))
+	j.Delete(1, p.Group)
+	if j.Cardinality() != 1 {
+		t.Errorf("cardinality %d after deleting one of two groups", j.Cardinality())
+	}
+	if len(j.strs.free) != len(j.strs.items) {
+		t.Errorf("%d of %d string slots free after the delete", len(j.strs.free), len(j.strs.items))
+	}
+	j.Push(1, pt(gs, "m", 0, host, "host=h1", "v=3"))
+	j.Push(1, pt(gs, "m", 0, host, "host=h2", "v=4"))
+	j.Flush()
+	check(t, c.got, []string{"0s m [host=h2] a.v=2 b.v=4", "0s m [host=h1] a.v=null b.v=3"})
+}
+
+// TestJoinDeleteOn: deleting an .on() group drops its waiting points and
+// its parent's time there; with .deleteAll() every parent's time in every
+// .on() group starts over.
+func TestJoinDeleteOn(t *testing.T) {
+	for _, deleteAll := range []bool{false, true} {
+		gs := pipeline.NewGroups()
+		var c collector
+		j := mustJoin(NewJoin(JoinConfig{Names: []string{"cpu", "mem"}, On: []string{"host"}, Delimiter: ".", DeleteAll: deleteAll}, gs, c.emit))
+		hc, h := []string{"cpu", "host"}, []string{"host"}
+		j.Push(0, pt(gs, "cpu", 0, hc, "host=h1,cpu=c0", "u=1"))
+		m := pt(gs, "mem", 0, h, "host=h1", "m=10")
+		j.Push(1, pt(gs, "mem", 0, h, "host=h2", "m=20"))
+		j.Push(1, m) // joins c0 at 0s
+		j.Push(1, pt(gs, "mem", 10, h, "host=h1", "m=11"))
+		j.Delete(1, m.Group)
+		og, other := j.onGroups[m.Group.ID], j.onGroups["host=h2"]
+		if len(og.matches.items) != 0 || og.lowMarks[1] != zeroTime || (og.lowMarks[0] == zeroTime) != deleteAll {
+			t.Errorf("deleteAll %v: h1 holds %d matches, low marks %v", deleteAll, len(og.matches.items), og.lowMarks)
+		}
+		if got := other.lowMarks[1] == zeroTime; got != deleteAll {
+			t.Errorf("deleteAll %v: h2's low mark of mem reset: %v", deleteAll, got)
+		}
+		check(t, c.got, []string{"0s cpu [cpu=c0,host=h1] cpu.u=1 mem.m=10"})
+	}
+}

@@ -192,6 +192,29 @@ func insert(s []uint64, i int, v []uint64) []uint64 {
 	return slices.Insert(s, i, v...)
 }
 
+// release frees the strings and batches the group's buffered sets refer
+// to, which are about to be dropped.
+func (g *joinGroup) release(j *Join) {
+	for i := g.start; i < len(g.words); {
+		i++ // the set's time
+		for {
+			hdr := g.words[i]
+			for k, kind := range j.shapes.list[hdr&shapeBits].kinds {
+				if kind == pipeline.String {
+					j.strs.take(g.words[i+1+k])
+				}
+			}
+			if j.emitBatch != nil {
+				j.batches.take(g.words[i+j.pointWords(hdr)-1])
+			}
+			i += j.pointWords(hdr)
+			if hdr&lastPoint != 0 {
+				break
+			}
+		}
+	}
+}
+
 // pointWords is how many words the point with header hdr takes.
 func (j *Join) pointWords(hdr uint64) int {
 	n := 1 + len(j.shapes.list[hdr&shapeBits].keys)

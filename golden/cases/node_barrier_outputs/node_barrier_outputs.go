@@ -230,7 +230,7 @@ func (t *task) barrier2(p *pipeline.Point) {
 	t.window3(p)
 }
 
-// barrier2Barrier passes a barrier of barrier2 to its windows (task.tick:12).
+// barrier2Barrier passes a barrier of barrier2 to its windows and joins (task.tick:12).
 func (t *task) barrier2Barrier(g *pipeline.Group, at int64, deleted bool) {
 	t.window3Node.Barrier(g, at, t.window3Emit)
 	if deleted {
@@ -301,7 +301,7 @@ func (t *task) barrier6(p *pipeline.Point) {
 	t.window7(p)
 }
 
-// barrier6Barrier passes a barrier of barrier6 to its windows (task.tick:22).
+// barrier6Barrier passes a barrier of barrier6 to its windows and joins (task.tick:22).
 func (t *task) barrier6Barrier(g *pipeline.Group, at int64, deleted bool) {
 	t.window7Node.Barrier(g, at, t.window7Emit)
 	if deleted {

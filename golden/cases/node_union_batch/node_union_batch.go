@@ -250,7 +250,7 @@ func (t *task) barrier7(b *pipeline.Batch) {
 	t.http_post8(b)
 }
 
-// barrier7Barrier passes a barrier of barrier7 to its windows (task.tick:29).
+// barrier7Barrier passes a barrier of barrier7 to its windows and joins (task.tick:29).
 func (t *task) barrier7Barrier(g *pipeline.Group, at int64, deleted bool) {}
 
 // http_post8 is |httpPost() (task.tick:31).
@@ -279,7 +279,7 @@ func (t *task) barrier10(b *pipeline.Batch) {
 	t.count11(b)
 }
 
-// barrier10Barrier passes a barrier of barrier10 to its windows (task.tick:37).
+// barrier10Barrier passes a barrier of barrier10 to its windows and joins (task.tick:37).
 func (t *task) barrier10Barrier(g *pipeline.Group, at int64, deleted bool) {}
 
 // count11 is |count() (task.tick:39).
