@@ -79,6 +79,7 @@ var inputs = map[string]func() (file, text string){
 	"node_udf_stream":          inputNodeUDF,
 	"node_udf_batch":           inputNodeUDF,
 	"node_barrier_join":        inputNodeBarrierJoin,
+	"node_barrier_paths":       inputNodeDisk,
 }
 
 // sequences writes one cpu point per host and step, hosts in order within a

@@ -56,11 +56,13 @@ func GenerateWith(task *ir.Task, filename string, src []byte, opts Options) (fil
 			err = fmt.Errorf("cannot generate code for %s: %v", filename, r)
 		}
 	}()
-	g := &gen{task: task, file: filepath.Base(filename), src: src, regexps: map[string]string{}, pkg: opts.Package, opts: opts}
+	g := &gen{task: task, file: filepath.Base(filename), src: src, regexps: map[string]string{}, pkg: opts.Package, opts: opts,
+		barrierGens: map[int]*nodeGen{}}
 	g.order()
 	for _, n := range task.Nodes {
 		g.node(n)
 	}
+	g.barrierMethods()
 	out, err := g.render()
 	if err != nil {
 		return nil, err
@@ -84,8 +86,12 @@ type gen struct {
 	initErr bool
 	funcs   []jen.Code // methods and types, in node order
 	outs    []string   // httpOut endpoint names
-	pkg     string     // Options.Package
-	opts    Options
+	// barrierReach marks the nodes that barriers reach, barrierGens holds
+	// their generators and the barrier nodes' (barriers.go).
+	barrierReach map[int]bool
+	barrierGens  map[int]*nodeGen
+	pkg          string // Options.Package
+	opts         Options
 }
 
 func (g *gen) order() {

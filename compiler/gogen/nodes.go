@@ -53,6 +53,9 @@ func (g *gen) node(n *ir.Node) {
 	g.funcs = append(g.funcs, jen.Commentf("%s is %s (%s).", n.Name, g.describe(n), g.where(n)).Line().
 		Func().Params(jen.Id("t").Op("*").Id("task")).Id(n.Name).Params(ng.param()).Block(body...))
 	g.funcs = append(g.funcs, ng.lambdas...)
+	if n.Kind == "barrier" || g.reachedByBarriers(n) {
+		g.barrierGens[n.ID] = ng
+	}
 }
 
 // describe is the node as written, e.g. |alert() or |window().

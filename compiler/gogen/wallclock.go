@@ -89,10 +89,9 @@ func (ng *nodeGen) stats() []jen.Code {
 
 // barrier generates a barrier node: points older than their group's last
 // barrier are dropped (from their batch, on a batch edge); each barrier
-// closes the time windows of the group among the node's children and moves
-// its parent's time in the joins among them (and .delete(true) forgets
-// their group). Barriers do not yet travel through other nodes to windows
-// and joins further down.
+// goes down the graph from the node's children (barriers.go), closing the
+// group's time windows and moving its parent's time in joins (and
+// .delete(true) forgets the group).
 func (ng *nodeGen) barrier() []jen.Code {
 	n := ng.n
 	cfg := jen.Dict{}
@@ -117,26 +116,6 @@ func (ng *nodeGen) barrier() []jen.Code {
 		jen.List(jen.Id("t").Dot(node), jen.Err()).Op("=").Qual(barrierPkg, "New").Call(jen.Qual(barrierPkg, "Config").Values(cfg), jen.Id("env").Dot("Timers"), jen.Id("t").Dot(fire)),
 		jen.If(jen.Err().Op("!=").Nil()).Block(jen.Return(jen.Nil(), jen.Qual("fmt", "Errorf").Call(jen.Lit(n.Name+": %w"), jen.Err()))),
 	)
-	var body []jen.Code
-	for _, c := range n.Children {
-		switch child := ng.g.task.Nodes[c]; {
-		case dot.IsSource(child):
-		case child.Kind == "window":
-			body = append(body,
-				jen.Id("t").Dot(child.Name+"Node").Dot("Barrier").Call(jen.Id("g"), jen.Id("at"), jen.Id("t").Dot(child.Name+"Emit")),
-				jen.If(jen.Id("deleted")).Block(jen.Id("t").Dot(child.Name+"Node").Dot("DeleteGroup").Call(jen.Id("g"))),
-			)
-		case child.Kind == "join":
-			src := jen.Lit(parentIndex(child, n.ID))
-			body = append(body,
-				jen.Id("t").Dot(child.Name+"Node").Dot("Barrier").Call(src, jen.Id("g"), jen.Id("at")),
-				jen.If(jen.Id("deleted")).Block(jen.Id("t").Dot(child.Name+"Node").Dot("Delete").Call(src, jen.Id("g"))),
-			)
-		}
-	}
-	ng.lambdas = append(ng.lambdas,
-		jen.Commentf("%s passes a barrier of %s to its windows and joins (%s).", fire, n.Name, ng.g.where(n)).Line().
-			Func().Params(jen.Id("t").Op("*").Id("task")).Id(fire).Params(jen.Id("g").Op("*").Qual(pipelinePkg, "Group"), jen.Id("at").Int64(), jen.Id("deleted").Bool()).Block(body...))
 	if ng.in == catalog.BatchEdge { // the batch passes, without its points older than the barrier
 		return append([]jen.Code{jen.Id("t").Dot(node).Dot("Batch").Call(jen.Id("b"))}, ng.send(jen.Id("b"))...)
 	}

@@ -197,14 +197,6 @@ func (t *task) barrier3(p *pipeline.Point) {
 	t.join7(p, 1)
 }
 
-// barrier3Barrier passes a barrier of barrier3 to its windows and joins (task.tick:18).
-func (t *task) barrier3Barrier(g *pipeline.Group, at int64, deleted bool) {
-	t.join7Node.Barrier(1, g, at)
-	if deleted {
-		t.join7Node.Delete(1, g)
-	}
-}
-
 // from4 is |from() (task.tick:22).
 func (t *task) from4(p *pipeline.Point) {
 	if p.Name != "net" {
@@ -223,14 +215,6 @@ func (t *task) barrier5(p *pipeline.Point) {
 	}
 	t.stats[2].Out[0].Add(1)
 	t.join10(p, 1)
-}
-
-// barrier5Barrier passes a barrier of barrier5 to its windows and joins (task.tick:25).
-func (t *task) barrier5Barrier(g *pipeline.Group, at int64, deleted bool) {
-	t.join10Node.Barrier(1, g, at)
-	if deleted {
-		t.join10Node.Delete(1, g)
-	}
 }
 
 // join7 is |join() (task.tick:30).
@@ -267,4 +251,30 @@ func (t *task) join10Out(p *pipeline.Point) {
 func (t *task) http_post11(p *pipeline.Point) {
 	t.stats[7].Saw(p.Group)
 	t.http_post11Node.PostPoint(p)
+}
+
+// barrier3Barrier passes a barrier for group g at time at (and the group's deletion) through barrier3 (task.tick:18).
+func (t *task) barrier3Barrier(g *pipeline.Group, at int64, deleted bool) {
+	t.join7Barrier(g, at, deleted, 1)
+}
+
+// barrier5Barrier passes a barrier for group g at time at (and the group's deletion) through barrier5 (task.tick:25).
+func (t *task) barrier5Barrier(g *pipeline.Group, at int64, deleted bool) {
+	t.join10Barrier(g, at, deleted, 1)
+}
+
+// join7Barrier passes a barrier for group g at time at (and the group's deletion) through join7 (task.tick:30).
+func (t *task) join7Barrier(g *pipeline.Group, at int64, deleted bool, src int) {
+	t.join7Node.Barrier(src, g, at)
+	if deleted {
+		t.join7Node.Delete(src, g)
+	}
+}
+
+// join10Barrier passes a barrier for group g at time at (and the group's deletion) through join10 (task.tick:36).
+func (t *task) join10Barrier(g *pipeline.Group, at int64, deleted bool, src int) {
+	t.join10Node.Barrier(src, g, at)
+	if deleted {
+		t.join10Node.Delete(src, g)
+	}
 }

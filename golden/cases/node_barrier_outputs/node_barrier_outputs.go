@@ -230,14 +230,6 @@ func (t *task) barrier2(p *pipeline.Point) {
 	t.window3(p)
 }
 
-// barrier2Barrier passes a barrier of barrier2 to its windows and joins (task.tick:12).
-func (t *task) barrier2Barrier(g *pipeline.Group, at int64, deleted bool) {
-	t.window3Node.Barrier(g, at, t.window3Emit)
-	if deleted {
-		t.window3Node.DeleteGroup(g)
-	}
-}
-
 // window3 is |window() (task.tick:15).
 func (t *task) window3(p *pipeline.Point) {
 	t.window3Node.Push(p, t.window3Emit)
@@ -299,14 +291,6 @@ func (t *task) barrier6(p *pipeline.Point) {
 	}
 	t.stats[8].Out[0].Add(1)
 	t.window7(p)
-}
-
-// barrier6Barrier passes a barrier of barrier6 to its windows and joins (task.tick:22).
-func (t *task) barrier6Barrier(g *pipeline.Group, at int64, deleted bool) {
-	t.window7Node.Barrier(g, at, t.window7Emit)
-	if deleted {
-		t.window7Node.DeleteGroup(g)
-	}
 }
 
 // window7 is |window() (task.tick:24).
@@ -441,5 +425,31 @@ func (t *task) kapacitor_loopback15(b *pipeline.Batch) {
 		if t.env.Loopback != nil {
 			t.env.Loopback(&q)
 		}
+	}
+}
+
+// barrier2Barrier passes a barrier for group g at time at (and the group's deletion) through barrier2 (task.tick:12).
+func (t *task) barrier2Barrier(g *pipeline.Group, at int64, deleted bool) {
+	t.window3Barrier(g, at, deleted)
+}
+
+// window3Barrier passes a barrier for group g at time at (and the group's deletion) through window3 (task.tick:15).
+func (t *task) window3Barrier(g *pipeline.Group, at int64, deleted bool) {
+	t.window3Node.Barrier(g, at, t.window3Emit)
+	if deleted {
+		t.window3Node.DeleteGroup(g)
+	}
+}
+
+// barrier6Barrier passes a barrier for group g at time at (and the group's deletion) through barrier6 (task.tick:22).
+func (t *task) barrier6Barrier(g *pipeline.Group, at int64, deleted bool) {
+	t.window7Barrier(g, at, deleted)
+}
+
+// window7Barrier passes a barrier for group g at time at (and the group's deletion) through window7 (task.tick:24).
+func (t *task) window7Barrier(g *pipeline.Group, at int64, deleted bool) {
+	t.window7Node.Barrier(g, at, t.window7Emit)
+	if deleted {
+		t.window7Node.DeleteGroup(g)
 	}
 }

@@ -250,9 +250,6 @@ func (t *task) barrier7(b *pipeline.Batch) {
 	t.http_post8(b)
 }
 
-// barrier7Barrier passes a barrier of barrier7 to its windows and joins (task.tick:29).
-func (t *task) barrier7Barrier(g *pipeline.Group, at int64, deleted bool) {}
-
 // http_post8 is |httpPost() (task.tick:31).
 func (t *task) http_post8(b *pipeline.Batch) {
 	t.stats[9].Saw(b.Group)
@@ -278,9 +275,6 @@ func (t *task) barrier10(b *pipeline.Batch) {
 	t.stats[3].Out[0].Add(1)
 	t.count11(b)
 }
-
-// barrier10Barrier passes a barrier of barrier10 to its windows and joins (task.tick:37).
-func (t *task) barrier10Barrier(g *pipeline.Group, at int64, deleted bool) {}
 
 // count11 is |count() (task.tick:39).
 func (t *task) count11(b *pipeline.Batch) {
@@ -322,3 +316,9 @@ func (t *task) http_post12(p *pipeline.Point) {
 	t.stats[5].Saw(p.Group)
 	t.http_post12Node.PostPoint(p)
 }
+
+// barrier7Barrier passes a barrier for group g at time at (and the group's deletion) through barrier7 (task.tick:29).
+func (t *task) barrier7Barrier(g *pipeline.Group, at int64, deleted bool) {}
+
+// barrier10Barrier passes a barrier for group g at time at (and the group's deletion) through barrier10 (task.tick:37).
+func (t *task) barrier10Barrier(g *pipeline.Group, at int64, deleted bool) {}
