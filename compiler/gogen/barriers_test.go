@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-
-	"github.com/tickc/tickc/compiler"
 )
 
 // TestBarriersReachEveryNode puts every node kind allowed after a batch
@@ -20,15 +18,7 @@ func TestBarriersReachEveryNode(t *testing.T) {
 	for _, kind := range slices.Sorted(maps.Keys(batchExamples)) {
 		branches = append(branches, "data\n    "+batchExamples[kind]+"\n")
 	}
-	script := prelude + "\n" + strings.Join(branches, "\n")
-	task, diags := compiler.Check("all.tick", []byte(script), compiler.Options{})
-	if task == nil || len(diags) > 0 {
-		t.Fatalf("check: %v\n%s", diags, script)
-	}
-	files, err := Generate(task, "all.tick", []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
+	files := generateScript(t, "all", prelude+"\n"+strings.Join(branches, "\n"))
 	src := string(files["all.go"])
 	// Some nodes heed barriers (windows are not after a batch edge): the
 	// join, the httpOuts, the nodes with per-group state.
@@ -66,15 +56,7 @@ data
         .every(1m)
     |httpOut('regrouped')
 `
-	task, diags := compiler.Check("stop.tick", []byte(script), compiler.Options{})
-	if task == nil || len(diags) > 0 {
-		t.Fatalf("check: %v", diags)
-	}
-	files, err := Generate(task, "stop.tick", []byte(script))
-	if err != nil {
-		t.Fatal(err)
-	}
-	src := string(files["stop.go"])
+	src := string(generateScript(t, "stop", script)["stop.go"])
 	got := regexp.MustCompile(`func \(t \*task\) (\w+)Barrier\(`).FindAllStringSubmatch(src, -1)
 	var names []string
 	for _, m := range got {

@@ -131,16 +131,22 @@ func TestBatchEdgeNodes(t *testing.T) {
 		t.Fatal("no node kind generated code")
 	}
 
-	script := batchPrelude + "\n" + strings.Join(branches, "\n")
-	task, diags := compiler.Check("all.tick", []byte(script), compiler.Options{})
+	vetProgram(t, generateScript(t, "all", batchPrelude+"\n"+strings.Join(branches, "\n")))
+}
+
+// generateScript checks script, which must have no diagnostics, as name.tick
+// and returns the generated files.
+func generateScript(t *testing.T, name, script string) map[string][]byte {
+	t.Helper()
+	task, diags := compiler.Check(name+".tick", []byte(script), compiler.Options{})
 	if task == nil || len(diags) > 0 {
 		t.Fatalf("check: %v\n%s", diags, script)
 	}
-	files, err := Generate(task, "all.tick", []byte(script))
+	files, err := Generate(task, name+".tick", []byte(script))
 	if err != nil {
 		t.Fatal(err)
 	}
-	vetProgram(t, files)
+	return files
 }
 
 // vetProgram runs go vet on a generated program, in a module that uses

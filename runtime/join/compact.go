@@ -30,18 +30,6 @@ type cshapes struct {
 	key   []byte
 }
 
-func dimValue(g *pipeline.Group, key string) (string, bool) {
-	if g == nil {
-		return "", false
-	}
-	for _, t := range g.Tags {
-		if t.Key == key {
-			return t.Value, true
-		}
-	}
-	return "", false
-}
-
 func appendStr(b []byte, s string) []byte {
 	b = binary.AppendUvarint(b, uint64(len(s)))
 	return append(b, s...)
@@ -56,7 +44,7 @@ func (ss *cshapes) of(p *pipeline.Point, g *pipeline.Group) int32 {
 	k = binary.AppendUvarint(k, uint64(len(p.Tags)))
 	for _, t := range p.Tags {
 		k = appendStr(k, t.Key)
-		if v, ok := dimValue(g, t.Key); ok && v == t.Value {
+		if v, ok := g.Dim(t.Key); ok && v == t.Value {
 			k = append(k, 1)
 		} else {
 			k = append(k, 0)
@@ -78,7 +66,7 @@ func (ss *cshapes) of(p *pipeline.Point, g *pipeline.Group) int32 {
 	}
 	for i, t := range p.Tags {
 		s.tags[i].Key = strings.Clone(t.Key)
-		if v, ok := dimValue(g, t.Key); ok && v == t.Value {
+		if v, ok := g.Dim(t.Key); ok && v == t.Value {
 			s.dim[i] = true
 		} else {
 			s.tags[i].Value = strings.Clone(t.Value)
@@ -136,7 +124,7 @@ func (ss *cshapes) decode(dst *pipeline.Point, words []uint64, strs []string, g 
 	dst.Tags = append(dst.Tags[:0], s.tags...)
 	for i := range dst.Tags {
 		if s.dim[i] {
-			dst.Tags[i].Value, _ = dimValue(g, dst.Tags[i].Key)
+			dst.Tags[i].Value, _ = g.Dim(dst.Tags[i].Key)
 		}
 	}
 	dst.Fields = dst.Fields[:0]

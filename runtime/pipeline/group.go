@@ -138,3 +138,17 @@ func (s *PerGroup[T]) Each(f func(*T)) {
 // Cardinality is the number of groups with state: Kapacitor's
 // working_cardinality statistic.
 func (s *PerGroup[T]) Cardinality() int { return s.count }
+
+// Dim returns the value of the group's dimension key, and whether it has
+// one; a nil group (points that are not grouped) has none.
+func (g *Group) Dim(key string) (string, bool) {
+	if g == nil {
+		return "", false
+	}
+	for _, t := range g.Tags {
+		if t.Key == key {
+			return t.Value, true
+		}
+	}
+	return "", false
+}

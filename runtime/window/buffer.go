@@ -102,21 +102,8 @@ func appendStr(b []byte, s string) []byte {
 
 // isDim reports whether t is a dimension of g with g's value.
 func isDim(g *pipeline.Group, t pipeline.Tag) bool {
-	v, ok := dimValue(g, t.Key)
+	v, ok := g.Dim(t.Key)
 	return ok && v == t.Value
-}
-
-// dimValue returns the value of g's dimension key.
-func dimValue(g *pipeline.Group, key string) (string, bool) {
-	if g == nil {
-		return "", false
-	}
-	for _, t := range g.Tags {
-		if t.Key == key {
-			return t.Value, true
-		}
-	}
-	return "", false
 }
 
 // shape is the tag set and the schema of buffered points. It is immutable
@@ -143,7 +130,7 @@ func (s *shape) matches(p *pipeline.Point) bool {
 		}
 		// What matters is that the shape gives the point's value.
 		if s.dim[i] {
-			if v, _ := dimValue(p.Group, t.Key); v != t.Value {
+			if v, _ := p.Group.Dim(t.Key); v != t.Value {
 				return false
 			}
 		} else if s.tags[i].Value != t.Value {
@@ -164,7 +151,7 @@ func (s *shape) appendTags(dst []pipeline.Tag, g *pipeline.Group) []pipeline.Tag
 	dst = append(dst, s.tags...)
 	for i, d := range s.dim {
 		if d {
-			dst[n0+i].Value, _ = dimValue(g, s.tags[i].Key)
+			dst[n0+i].Value, _ = g.Dim(s.tags[i].Key)
 		}
 	}
 	return dst
