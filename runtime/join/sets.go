@@ -14,8 +14,8 @@ import (
 //
 // joinGroup.words[:n] are the heads of the group's n parents: the rounded
 // time of each parent's last point. words[start:] is a sequence of sets
-// (those between are emitted), oldest time first and,
-// within a time, in the order they were made. A set is its time, then its
+// (those between are emitted), oldest time first and, within a time, in
+// the order they were made. A set is its time, then its
 // points in parent order. A point is a header word, then one word per
 // field value (see encodePoint) and, on a batch edge, one for its batch.
 // The header holds the point's parent, its shape (name, field keys and
@@ -39,7 +39,7 @@ type joinGroup struct {
 func (g *joinGroup) init(pg *pipeline.Group, n int) {
 	g.group = pg
 	g.words = make([]uint64, n)
-	zero := zeroTime
+	zero := zeroTime // a variable: the negative constant does not convert
 	for i := range g.words {
 		g.words[i] = uint64(zero)
 	}
@@ -49,7 +49,7 @@ func (g *joinGroup) init(pg *pipeline.Group, n int) {
 // heads returns the rounded time of each parent's last point.
 func (g *joinGroup) heads(j *Join) []uint64 { return g.words[:len(j.cfg.Names)] }
 
-// setInfo describes the set at sets[at].
+// setInfo describes the set at words[at].
 type setInfo struct {
 	end  int  // the offset after the set
 	size int  // its points
@@ -59,7 +59,7 @@ type setInfo struct {
 	insert int
 }
 
-// scan describes the set at sets[at], with regard to parent src.
+// scan describes the set at words[at], with regard to parent src.
 func (g *joinGroup) scan(j *Join, at, src int) setInfo {
 	info := setInfo{insert: -1}
 	k := at + 1
