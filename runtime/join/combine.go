@@ -112,9 +112,7 @@ func (c *Combine[G]) Push(b *CombineGroup, g *G, p *pipeline.Point) {
 func (c *Combine[G]) reset(b *CombineGroup) {
 	b.words = b.words[:0]
 	b.n = 0
-	if _, ok := c.strs[b]; ok {
-		delete(c.strs, b)
-	}
+	delete(c.strs, b)
 }
 
 // decode decodes b's buffered points into c.points.
