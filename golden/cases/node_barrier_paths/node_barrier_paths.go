@@ -7,6 +7,8 @@ import (
 	"io"
 	"time"
 
+	"github.com/tickc/tickc/runtime/alert"
+	handlers "github.com/tickc/tickc/runtime/alert/handlers"
 	barrier "github.com/tickc/tickc/runtime/barrier"
 	httpout "github.com/tickc/tickc/runtime/httpout"
 	httppost "github.com/tickc/tickc/runtime/httppost"
@@ -34,22 +36,22 @@ var program = pipeline.Program{
 		Children: []int{2},
 		Name:     "from1",
 	}, {
-		Children: []int{5, 3},
+		Children: []int{6, 4, 3},
 		Name:     "barrier2",
-	}, {
-		Children: []int{4},
+	}, {Name: "alert10"}, {
+		Children: []int{5},
 		Name:     "derivative8",
 	}, {Name: "http_post9"}, {
-		Children: []int{6},
+		Children: []int{7},
 		Name:     "where3",
 	}, {
-		Children: []int{7},
+		Children: []int{8},
 		Name:     "window4",
 	}, {
-		Children: []int{8},
+		Children: []int{9},
 		Name:     "mean5",
 	}, {
-		Children: []int{9},
+		Children: []int{10},
 		Name:     "http_out6",
 	}, {Name: "http_post7"}},
 	HTTPOuts: []string{"means"},
@@ -57,7 +59,7 @@ var program = pipeline.Program{
 }
 
 // script is the TICKscript this program was compiled from.
-const script = "// Barriers travel down the graph: through where() (which drops b's one\n// int used, that mean() could not average with floats) to a window, which they\n// close on the data's clock, and on to httpOut; through derivative(). With\n// .delete(TRUE) each node forgets the idle group: host b, silent for four\n// steps, starts over in the derivative (its first point back has no\n// derivative to give) and in the window, and its result leaves httpOut\n// until it has a new one.\ndbrp \"telegraf\".\"autogen\"\n\nvar disk = stream\n    |from()\n        .measurement('disk')\n        .groupBy('host')\n    |barrier()\n        .idle(25s)\n        .delete(TRUE)\n\ndisk\n    |where(lambda: \"state\" != 'warn')\n    |window()\n        .period(30s)\n        .every(30s)\n    |mean('used')\n    |httpOut('means')\n    |httpPost('CAPTURE_URL/means')\n\ndisk\n    |derivative('used')\n        .unit(10s)\n    |httpPost('CAPTURE_URL/derivative')\n"
+const script = "// Barriers travel down the graph: through where() (which drops b's one\n// int used, that mean() could not average with floats) to a window, which they\n// close on the data's clock, and on to httpOut; through derivative(). With\n// .delete(TRUE) each node forgets the idle group: host b, silent for four\n// steps, starts over in the derivative (its first point back has no\n// derivative to give) and in the window, and its result leaves httpOut\n// until it has a new one.\ndbrp \"telegraf\".\"autogen\"\n\nvar disk = stream\n    |from()\n        .measurement('disk')\n        .groupBy('host')\n    |barrier()\n        .idle(25s)\n        .delete(TRUE)\n\ndisk\n    |where(lambda: \"state\" != 'warn')\n    |window()\n        .period(30s)\n        .every(30s)\n    |mean('used')\n    |httpOut('means')\n    |httpPost('CAPTURE_URL/means')\n\ndisk\n    |derivative('used')\n        .unit(10s)\n    |httpPost('CAPTURE_URL/derivative')\n\n// The alert forgets b too; its level comes back from the alert's topic\n// on b's next point, so b, still WARNING when it returns, fires no new\n// event.\ndisk\n    |alert()\n        .warn(lambda: \"used\" > 50)\n        .stateChangesOnly()\n        .log('ALERTLOG')\n"
 
 func main() {
 	taskcli.Main(&program)
@@ -72,6 +74,7 @@ type task struct {
 	errs              *pipeline.ErrorLog
 	barrier2Node      *barrier.Node
 	barrier2Copy0     pipeline.Point
+	barrier2Copy1     pipeline.Point
 	window4Node       *window.Node
 	window4Emit       func(*pipeline.Batch)
 	mean5Col          pipeline.Column
@@ -80,6 +83,10 @@ type task struct {
 	http_post7Node    *httppost.Node
 	derivative8Groups pipeline.PerGroup[derivative8Group]
 	http_post9Node    *httppost.Node
+	// alert10: |alert() (task.tick:36)
+	alert10Node   *alert.Node
+	alert10Tester alert10Tester
+	alert10Groups pipeline.PerGroup[alert10Group]
 }
 
 // newTask starts the task: it sets up each node's handlers and state.
@@ -87,9 +94,9 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 	t := &task{
 		env:    env,
 		groups: pipeline.NewGroups(),
-		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(2), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0)},
+		stats:  []*pipeline.NodeStats{pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(3), pipeline.NewNodeStats(0, "alerts_inhibited", "alerts_triggered", "crits_triggered", "infos_triggered", "oks_triggered", "warns_triggered"), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(1), pipeline.NewNodeStats(0)},
 	}
-	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "barrier2", "derivative8", "http_post9", "where3", "window4", "mean5", "http_out6", "http_post7"}, t.stats)
+	t.errs = pipeline.NewErrorLog(env.Log, env.Now, []string{"stream0", "from1", "barrier2", "alert10", "derivative8", "http_post9", "where3", "window4", "mean5", "http_out6", "http_post7"}, t.stats)
 	var err error
 	t.barrier2Node, err = barrier.New(barrier.Config{
 		Delete: true,
@@ -111,15 +118,52 @@ func newTask(env *pipeline.Env) (pipeline.Instance, error) {
 		return nil, fmt.Errorf("http_post7: %w", err)
 	}
 	t.http_post7Node.OnError = func(err error) {
-		t.errs.Report(9, err)
+		t.errs.Report(10, err)
 	}
 	t.http_post9Node, err = httppost.New("CAPTURE_URL/derivative", nil, 0)
 	if err != nil {
 		return nil, fmt.Errorf("http_post9: %w", err)
 	}
 	t.http_post9Node.OnError = func(err error) {
-		t.errs.Report(4, err)
+		t.errs.Report(5, err)
 	}
+	alert10Templates, err := alert.NewTemplates("node_barrier_paths", alert.ServerInfo{Hostname: env.Hostname}, alert.DefaultID, alert.DefaultMessage, alert.DefaultDetails)
+	if err != nil {
+		return nil, fmt.Errorf("alert10: %w", err)
+	}
+	alert10Handler0, err := alert.NewLogHandler("ALERTLOG", alert.DefaultLogMode)
+	if err != nil {
+		return nil, fmt.Errorf("alert10: %w", err)
+	}
+	alert10Globals, err := handlers.Globals(env, handlers.Alert{
+		TaskName: "node_barrier_paths",
+		Topic:    "kapacitor:node_barrier_paths:alert10",
+	})
+	if err != nil {
+		return nil, fmt.Errorf("alert10: %w", err)
+	}
+	t.alert10Node, err = alert.NewNode(alert.Config{
+		History:          alert.DefaultHistory,
+		StateChangesOnly: true,
+		Tests:            alert.Levels(alert.Warning),
+	}, alert10Templates, "kapacitor:node_barrier_paths:alert10", append([]alert.Handler{alert10Handler0}, alert10Globals.Handlers...)...)
+	if err != nil {
+		return nil, fmt.Errorf("alert10: %w", err)
+	}
+	if alert10Globals.StateChangesOnly {
+		t.alert10Node.Config.StateChangesOnly = true
+	}
+	if err := t.alert10Node.Persist(env.State); err != nil {
+		return nil, fmt.Errorf("alert10: %w", err)
+	}
+	t.alert10Tester.t = t
+	t.alert10Node.Start(alert.Delivery{
+		Counter: t.stats[3].AddCounter,
+		Gauge:   t.stats[3].Gauge,
+		Log:     env.Log,
+		Names:   append([]string{"log0"}, alert10Globals.Names...),
+		Node:    "alert10",
+	})
 	return t, nil
 }
 
@@ -144,7 +188,11 @@ func (t *task) HTTPOut(name string, w io.Writer) bool {
 
 // Close releases what the task holds: it flushes and closes the alert log files.
 func (t *task) Close() error {
-	return nil
+	var first error
+	if err := t.alert10Node.Close(); err != nil && first == nil {
+		first = err
+	}
+	return first
 }
 
 // stream0 is stream (task.tick:10).
@@ -173,19 +221,22 @@ func (t *task) barrier2(p *pipeline.Point) {
 	p.CopyTo(&t.barrier2Copy0)
 	t.where3(&t.barrier2Copy0)
 	t.stats[2].Out[1].Add(1)
-	t.derivative8(p)
+	p.CopyTo(&t.barrier2Copy1)
+	t.derivative8(&t.barrier2Copy1)
+	t.stats[2].Out[2].Add(1)
+	t.alert10(p)
 }
 
 // where3 is |where() (task.tick:19).
 func (t *task) where3(p *pipeline.Point) {
-	t.stats[5].Saw(p.Group)
+	t.stats[6].Saw(p.Group)
 	if ok, err := t.where3Where(p); err != nil {
-		t.errs.Report(5, err)
+		t.errs.Report(6, err)
 		return
 	} else if !ok {
 		return
 	}
-	t.stats[5].Out[0].Add(1)
+	t.stats[6].Out[0].Add(1)
 	t.window4(p)
 }
 
@@ -211,21 +262,21 @@ func (t *task) where3Where(p *pipeline.Point) (bool, error) {
 // window4 is |window() (task.tick:20).
 func (t *task) window4(p *pipeline.Point) {
 	t.window4Node.Push(p, t.window4Emit)
-	t.stats[6].SetCardinality(t.window4Node.Cardinality())
+	t.stats[7].SetCardinality(t.window4Node.Cardinality())
 }
 
 // window4Out sends a batch of window4 to its children.
 func (t *task) window4Out(b *pipeline.Batch) {
-	t.stats[6].Out[0].Add(1)
+	t.stats[7].Out[0].Add(1)
 	t.mean5(b)
 }
 
 // mean5 is |mean() (task.tick:23).
 func (t *task) mean5(b *pipeline.Batch) {
-	t.stats[7].Saw(b.Group)
+	t.stats[8].Saw(b.Group)
 	c := &t.mean5Col
 	if err := c.Load(b, "used"); err != nil {
-		t.errs.Report(7, err)
+		t.errs.Report(8, err)
 		return
 	}
 	p := &t.mean5Out
@@ -238,7 +289,7 @@ func (t *task) mean5(b *pipeline.Batch) {
 	case pipeline.Missing:
 		return
 	default:
-		t.errs.Report(7, fmt.Errorf("cannot compute mean of %s field \"used\"", c.Kind))
+		t.errs.Report(8, fmt.Errorf("cannot compute mean of %s field \"used\"", c.Kind))
 		return
 	}
 	p.Name, p.Time, p.Group = b.Name, b.TMax, b.Group
@@ -247,21 +298,21 @@ func (t *task) mean5(b *pipeline.Batch) {
 		Key:   "mean",
 		Value: v,
 	})
-	t.stats[7].Out[0].Add(1)
+	t.stats[8].Out[0].Add(1)
 	t.http_out6(p)
 }
 
 // http_out6 is |httpOut() (task.tick:24).
 func (t *task) http_out6(p *pipeline.Point) {
-	t.stats[8].Saw(p.Group)
+	t.stats[9].Saw(p.Group)
 	t.http_out6Cache.SetPoint(p)
-	t.stats[8].Out[0].Add(1)
+	t.stats[9].Out[0].Add(1)
 	t.http_post7(p)
 }
 
 // http_post7 is |httpPost() (task.tick:25).
 func (t *task) http_post7(p *pipeline.Point) {
-	t.stats[9].Saw(p.Group)
+	t.stats[10].Saw(p.Group)
 	t.http_post7Node.PostPoint(p)
 }
 
@@ -274,33 +325,109 @@ type derivative8Group struct {
 func (t *task) derivative8(p *pipeline.Point) {
 	g, isNew := t.derivative8Groups.Get(p.Group)
 	if isNew {
-		t.stats[3].SetCardinality(t.derivative8Groups.Cardinality())
+		t.stats[4].SetCardinality(t.derivative8Groups.Cardinality())
 	}
 	// d(used)/dt per 10s as the field "used".
 	x, _ := p.Field("used")
 	r, ok, err := g.deriv.Next(p.Time, x, 10*time.Second, false)
 	if err != nil {
-		t.errs.Report(3, err)
+		t.errs.Report(4, err)
 		return
 	}
 	if !ok {
 		return
 	}
 	p.SetField("used", pipeline.FloatValue(r))
-	t.stats[3].Out[0].Add(1)
+	t.stats[4].Out[0].Add(1)
 	t.http_post9(p)
 }
 
 // http_post9 is |httpPost() (task.tick:30).
 func (t *task) http_post9(p *pipeline.Point) {
-	t.stats[4].Saw(p.Group)
+	t.stats[5].Saw(p.Group)
 	t.http_post9Node.PostPoint(p)
+}
+
+// alert10Group holds alert10's state for one group.
+type alert10Group struct {
+	state alert.State
+}
+
+// alert10 is |alert() (task.tick:36).
+func (t *task) alert10(p *pipeline.Point) {
+	g, isNew := t.alert10Groups.Get(p.Group)
+	if isNew {
+		t.stats[3].SetCardinality(t.alert10Groups.Cardinality())
+		if err := t.alert10Node.InitGroup(&g.state, p.Name, p.Group.ID, p.TagMap(), time.Unix(0, p.Time).UTC()); err != nil {
+			t.errs.Report(3, err)
+		}
+	}
+	t.alert10Tester.p, t.alert10Tester.g = p, g
+	level := alert.DetermineLevel(&t.alert10Node.Config, g.state.Level(), &t.alert10Tester)
+	fire, ev := g.state.Update(level, time.Unix(0, p.Time).UTC(), &t.alert10Node.Config)
+	if !fire {
+		return
+	}
+	_, err := t.alert10Node.Fire(ev, alert.PointInput(p))
+	t.alert10Node.Stats.Each(t.stats[3].SetCounter)
+	if err != nil {
+		t.errs.Report(3, err)
+		return
+	}
+}
+
+// alert10Warn is lambda: "used" > 50 (task.tick:36).
+func (t *task) alert10Warn(p *pipeline.Point, g *alert10Group) (bool, error) {
+	v1, err := pipeline.Ref(p, "used")
+	if err != nil {
+		return false, err
+	}
+	var v2 bool
+	if v1.Kind == pipeline.Int {
+		v2 = v1.I > 50
+	} else {
+		var err error
+		v2, err = pipeline.Compare(pipeline.Gt, v1, pipeline.IntValue(50))
+		if err != nil {
+			return false, err
+		}
+	}
+	return v2, nil
+}
+
+// alert10Tester evaluates alert10's level lambdas for the point being alerted on;
+// a lambda that fails counts as false, as in Kapacitor.
+type alert10Tester struct {
+	t *task
+	p *pipeline.Point
+	g *alert10Group
+}
+
+func (x *alert10Tester) result(ok bool, err error) (bool, error) {
+	if err != nil {
+		x.t.errs.Report(3, err)
+		return false, nil
+	}
+	return ok, nil
+}
+
+func (x *alert10Tester) Test(l alert.Level) (bool, error) {
+	switch l {
+	case alert.Warning:
+		return x.result(x.t.alert10Warn(x.p, x.g))
+	}
+	return false, nil
+}
+
+func (x *alert10Tester) Reset(l alert.Level) (bool, error) {
+	return false, nil
 }
 
 // barrier2Barrier passes a barrier for group g at time at (and the group's deletion) through barrier2 (task.tick:14).
 func (t *task) barrier2Barrier(g *pipeline.Group, at int64, deleted bool) {
 	t.where3Barrier(g, at, deleted)
 	t.derivative8Barrier(g, at, deleted)
+	t.alert10Barrier(g, at, deleted)
 }
 
 // where3Barrier passes a barrier for group g at time at (and the group's deletion) through where3 (task.tick:19).
@@ -333,5 +460,12 @@ func (t *task) http_out6Barrier(g *pipeline.Group, at int64, deleted bool) {
 func (t *task) derivative8Barrier(g *pipeline.Group, at int64, deleted bool) {
 	if deleted {
 		t.derivative8Groups.Delete(g)
+	}
+}
+
+// alert10Barrier passes a barrier for group g at time at (and the group's deletion) through alert10 (task.tick:36).
+func (t *task) alert10Barrier(g *pipeline.Group, at int64, deleted bool) {
+	if deleted {
+		t.alert10Groups.Delete(g)
 	}
 }
