@@ -144,8 +144,10 @@ func (c *checker) validateEval(n *ir.Node) {
 			names[a.Str] = e.Type
 		}
 	}
+	asTag := map[string]bool{}
 	if tags := n.Lookup("tags"); tags != nil { // a later .tags() replaces an earlier one
 		for _, a := range tags.Args {
+			asTag[a.Str] = true
 			switch t, ok := names[a.Str]; {
 			case !ok:
 				c.errorf(a.Pos, nil, "eval().tags(%q) names no result of .as()", a.Str)
@@ -154,6 +156,24 @@ func (c *checker) validateEval(n *ir.Node) {
 				c.errorf(a.Pos, []string{"convert the result with string(...)"}, "eval().tags(%q): the result is a %s, but a tag must be a string", a.Str, t)
 			}
 		}
+	}
+	// A duration result that becomes a field: Kapacitor stores the
+	// time.Duration itself, which tickc's field values (bool, int, float,
+	// string) cannot hold yet.
+	kept := map[string]bool{}
+	keep := n.Lookup("keep")
+	if keep != nil {
+		for _, a := range keep.Args {
+			kept[a.Str] = true
+		}
+	}
+	for i := range got {
+		name := as.Args[i].Str
+		if names[name] != types.Duration || asTag[name] || keep != nil && len(keep.Args) > 0 && !kept[name] {
+			continue
+		}
+		c.errorf(n.Args[i].Pos, []string{"store it as a string: lambda: string(...), or keep it out of the point with .keep() listing the other fields"},
+			"eval() result %q is a duration: a field holding a duration is not supported by this version of tickc", name)
 	}
 }
 

@@ -466,12 +466,6 @@ func (ng *nodeGen) evalPoint(drop jen.Code) []jen.Code {
 		if keep != nil && len(keep.Args) > 0 && !kept[name] {
 			continue
 		}
-		if r.typ == types.Duration {
-			// Kapacitor stores the time.Duration itself as the field; the
-			// runtime's field values are bool, int, float and string only.
-			panic(fmt.Sprintf("%s (%s:%d): the result %q of eval() is a duration: a duration field is not supported by this version of tickc; convert it with string()",
-				n.Name, ng.g.file, n.Line, name))
-		}
 		out = append(out, jen.Id("p").Dot("SetField").Call(jen.Lit(name), toValue(jen.Id(r.id), r.typ)))
 	}
 	if len(asTag) > 0 {

@@ -358,28 +358,6 @@ m host=a | 10:01:10 n=50 x=8`,
 	}
 }
 
-// TestEvalDurationField: a duration result of eval() can feed later
-// expressions, but as a field it is refused with its position, since the
-// runtime has no duration field values.
-func TestEvalDurationField(t *testing.T) {
-	generate := func(eval string) error {
-		script := "dbrp \"telegraf\".\"autogen\"\nstream\n    |from()\n    " + eval + "\n"
-		task, diags := compiler.Check("d.tick", []byte(script), compiler.Options{})
-		if task == nil {
-			t.Fatalf("%s: %v", eval, diags)
-		}
-		_, err := Generate(task, "d.tick", []byte(script))
-		return err
-	}
-	err := generate(`|eval(lambda: duration("n", 1s)).as('wait')`)
-	if err == nil || !strings.Contains(err.Error(), `d.tick:4): the result "wait" of eval() is a duration`) {
-		t.Errorf("a duration field: got %v, want a positioned refusal", err)
-	}
-	if err := generate(`|eval(lambda: duration("n", 1s), lambda: "wait" > 1m).as('wait', 'late').keep('late')`); err != nil {
-		t.Errorf("a duration result that is not kept: %v", err)
-	}
-}
-
 // compactPost renders an httpPost body on one line: per series its name
 // and tags, then per row its time of day and columns.
 func compactPost(body []byte) (string, error) {
