@@ -90,7 +90,7 @@ func New(name, taskID, nodeID string, opts []Option, env *pipeline.Env, groups *
 	n := &Node{groups: groups}
 	var onSnapshot func([]byte)
 	if env.State != nil {
-		n.snapshot = &latestSnapshot{node: nodeID}
+		n.snapshot = &latestSnapshot{node: snapshotKey(nodeID, name, opts)}
 		onSnapshot = n.snapshot.set
 	}
 	n.agent, err = start(name, fn, env.Log.With("node", nodeID), onSnapshot)

@@ -2,6 +2,7 @@ package udf
 
 import (
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
@@ -46,6 +47,39 @@ func snapshotInterval(cfg pipeline.Config) (time.Duration, error) {
 		return 0, fmt.Errorf("[task] snapshot-interval: %w", err)
 	}
 	return d, nil
+}
+
+// snapshotKey is the store key of a node's snapshots: the node's name, the
+// UDF's and its options, as in "movingAvg2 @movingAvg().field('v').size(3)",
+// so that a snapshot is only given back to the node that took it. Kapacitor
+// drops a task's snapshots when its pipeline changed; here an edited script
+// whose node of that name runs another UDF, or other options, starts that
+// node afresh rather than have its agent refuse a foreign snapshot.
+func snapshotKey(nodeID, udf string, opts []Option) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s @%s()", nodeID, udf)
+	for _, o := range opts {
+		fmt.Fprintf(&b, ".%s(", o.Name)
+		for i, v := range o.Values {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			switch v.Type {
+			case Bool:
+				fmt.Fprint(&b, v.Bool)
+			case Int:
+				fmt.Fprint(&b, v.Int)
+			case Double:
+				fmt.Fprint(&b, v.Double)
+			case String:
+				fmt.Fprintf(&b, "%q", v.String)
+			case Duration:
+				fmt.Fprint(&b, time.Duration(v.Int))
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
 
 // latestSnapshot is the last snapshot a node's agent sent: the state store

@@ -123,7 +123,7 @@ func TestSnapshotRestore(t *testing.T) {
 	first := averages(t, persistedEnv(t, st, "0", "-snapshot"), 1, 3)
 	st.commit()
 	var windows map[string][]float64
-	if err := json.Unmarshal(st.get(snapshotBucket, "movingAvg2"), &windows); err != nil {
+	if err := json.Unmarshal(st.get(snapshotBucket, avgKey), &windows); err != nil {
 		t.Fatalf("the stored snapshot: %v", err)
 	}
 	if want := map[string][]float64{"host=a": {1, 3}}; !cmp.Equal(want, windows) {
@@ -144,7 +144,7 @@ func TestSnapshotRestore(t *testing.T) {
 // snapshot fails the node's start.
 func TestRestoreError(t *testing.T) {
 	st := newMemStore()
-	st.buckets[snapshotBucket] = map[string][]byte{"movingAvg2": []byte("not json")}
+	st.buckets[snapshotBucket] = map[string][]byte{avgKey: []byte("not json")}
 	_, err := New("movingAvg", "task1", "movingAvg2", movingAvgOpts(3), persistedEnv(t, st, "0", "-snapshot"), pipeline.NewGroups())
 	if err == nil || !strings.Contains(err.Error(), "UDF movingAvg: error restoring snapshot: bad snapshot: invalid character") {
 		t.Errorf("New: %v, want the agent's restore error", err)
@@ -159,7 +159,7 @@ func TestNoSnapshotAnswer(t *testing.T) {
 		t.Errorf("averages %v, want [3]", got)
 	}
 	st.commit()
-	if b := st.get(snapshotBucket, "movingAvg2"); b != nil {
+	if b := st.get(snapshotBucket, avgKey); b != nil {
 		t.Errorf("stored %q for an agent that sends no snapshot", b)
 	}
 }
@@ -189,7 +189,7 @@ func TestPeriodicSnapshot(t *testing.T) {
 		var got string
 		for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
 			st.commit()
-			if got = string(st.get(snapshotBucket, "movingAvg2")); got == want {
+			if got = string(st.get(snapshotBucket, avgKey)); got == want {
 				return
 			}
 		}
@@ -220,5 +220,26 @@ func TestSnapshotInterval(t *testing.T) {
 		if got != c.want || !errOK {
 			t.Errorf("%v: %v, %v; want %v, error %q", c.task, got, err, c.want, c.err)
 		}
+	}
+}
+
+// avgKey is the snapshot key of the tests' movingAvg node.
+var avgKey = snapshotKey("movingAvg2", "movingAvg", movingAvgOpts(3))
+
+// TestSnapshotKey: a snapshot is kept under the node's name, UDF and
+// options, so that a node of an edited script with other options starts
+// afresh instead of getting a snapshot its agent may refuse.
+func TestSnapshotKey(t *testing.T) {
+	if want := `movingAvg2 @movingAvg().field("value").size(3).as("avg")`; avgKey != want {
+		t.Errorf("key %s, want %s", avgKey, want)
+	}
+	st := newMemStore()
+	st.buckets[snapshotBucket] = map[string][]byte{avgKey: []byte("not json")}
+	n, err := New("movingAvg", "task1", "movingAvg2", movingAvgOpts(4), persistedEnv(t, st, "0", "-snapshot"), pipeline.NewGroups())
+	if err != nil {
+		t.Fatalf("a node with other options was given the snapshot: %v", err)
+	}
+	if err := n.Close(); err != nil {
+		t.Fatal(err)
 	}
 }
