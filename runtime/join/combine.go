@@ -97,7 +97,7 @@ func (c *Combine[G]) Push(b *CombineGroup, g *G, p *pipeline.Point) {
 		c.reset(b)
 		b.time = t
 	}
-	if c.shapes.list[id].strs > 0 {
+	if c.shapes.list[id].Strs > 0 {
 		if c.strs == nil {
 			c.strs = map[*CombineGroup][]string{}
 		}

@@ -2,7 +2,6 @@ package join
 
 import (
 	"encoding/binary"
-	"math"
 	"strings"
 
 	"github.com/tickc/tickc/runtime/pipeline"
@@ -17,9 +16,7 @@ type cshape struct {
 	db, rp, name string
 	tags         []pipeline.Tag
 	dim          []bool
-	keys         []string
-	kinds        []pipeline.Kind
-	nums, strs   int
+	pipeline.Schema
 }
 
 // cshapes interns a node's shapes, numbered in the order made. Shapes are
@@ -30,31 +27,23 @@ type cshapes struct {
 	key   []byte
 }
 
-func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 // of returns the number of p's shape, its dimensions taken from g.
 func (ss *cshapes) of(p *pipeline.Point, g *pipeline.Group) int32 {
 	k := ss.key[:0]
-	k = appendStr(k, p.DB)
-	k = appendStr(k, p.RP)
-	k = appendStr(k, p.Name)
+	k = pipeline.AppendKeyString(k, p.DB)
+	k = pipeline.AppendKeyString(k, p.RP)
+	k = pipeline.AppendKeyString(k, p.Name)
 	k = binary.AppendUvarint(k, uint64(len(p.Tags)))
 	for _, t := range p.Tags {
-		k = appendStr(k, t.Key)
+		k = pipeline.AppendKeyString(k, t.Key)
 		if v, ok := g.Dim(t.Key); ok && v == t.Value {
 			k = append(k, 1)
 		} else {
 			k = append(k, 0)
-			k = appendStr(k, t.Value)
+			k = pipeline.AppendKeyString(k, t.Value)
 		}
 	}
-	for i := range p.Fields {
-		k = appendStr(k, p.Fields[i].Key)
-		k = append(k, byte(p.Fields[i].Value.Kind))
-	}
+	k = pipeline.AppendSchemaKey(k, p.Fields)
 	ss.key = k
 	if id, ok := ss.byKey[string(k)]; ok {
 		return id
@@ -62,7 +51,7 @@ func (ss *cshapes) of(p *pipeline.Point, g *pipeline.Group) int32 {
 	s := &cshape{
 		db: strings.Clone(p.DB), rp: strings.Clone(p.RP), name: strings.Clone(p.Name),
 		tags: make([]pipeline.Tag, len(p.Tags)), dim: make([]bool, len(p.Tags)),
-		keys: make([]string, len(p.Fields)), kinds: make([]pipeline.Kind, len(p.Fields)),
+		Schema: pipeline.SchemaOf(p.Fields),
 	}
 	for i, t := range p.Tags {
 		s.tags[i].Key = strings.Clone(t.Key)
@@ -70,16 +59,6 @@ func (ss *cshapes) of(p *pipeline.Point, g *pipeline.Group) int32 {
 			s.dim[i] = true
 		} else {
 			s.tags[i].Value = strings.Clone(t.Value)
-		}
-	}
-	for i := range p.Fields {
-		s.keys[i] = strings.Clone(p.Fields[i].Key)
-		s.kinds[i] = p.Fields[i].Value.Kind
-		switch s.kinds[i] {
-		case pipeline.Float, pipeline.Int, pipeline.Bool:
-			s.nums++
-		case pipeline.String:
-			s.strs++
 		}
 	}
 	if ss.byKey == nil {
@@ -98,18 +77,11 @@ func encode(words []uint64, strs []string, id int32, p *pipeline.Point) ([]uint6
 	for k := range p.Fields {
 		v := &p.Fields[k].Value
 		switch v.Kind {
-		case pipeline.Float:
-			words = append(words, math.Float64bits(v.F))
-		case pipeline.Int:
-			words = append(words, uint64(v.I))
-		case pipeline.Bool:
-			var w uint64
-			if v.B {
-				w = 1
-			}
-			words = append(words, w)
+		case pipeline.Missing: // takes no room
 		case pipeline.String:
 			strs = append(strs, v.S)
+		default:
+			words = append(words, v.Word())
 		}
 	}
 	return words, strs
@@ -129,23 +101,17 @@ func (ss *cshapes) decode(dst *pipeline.Point, words []uint64, strs []string, g 
 	}
 	dst.Fields = dst.Fields[:0]
 	nw = 1
-	for k, key := range s.keys {
-		v := pipeline.Value{Kind: s.kinds[k]}
-		switch v.Kind {
-		case pipeline.Float:
-			v.F = math.Float64frombits(words[nw])
-			nw++
-		case pipeline.Int:
-			v.I = int64(words[nw])
-			nw++
-		case pipeline.Bool:
-			v.B = words[nw] != 0
-			nw++
+	for k, key := range s.Keys {
+		dst.Fields = append(dst.Fields, pipeline.Field{Key: key, Value: pipeline.Value{Kind: s.Kinds[k]}})
+		switch v := &dst.Fields[len(dst.Fields)-1].Value; v.Kind {
+		case pipeline.Missing:
 		case pipeline.String:
 			v.S = strs[ns]
 			ns++
+		default:
+			v.SetWord(words[nw])
+			nw++
 		}
-		dst.Fields = append(dst.Fields, pipeline.Field{Key: key, Value: v})
 	}
 	return nw, ns
 }

@@ -1,7 +1,6 @@
 package join
 
 import (
-	"math"
 	"slices"
 	"strings"
 
@@ -199,7 +198,7 @@ func (g *joinGroup) release(j *Join) {
 		i++ // the set's time
 		for {
 			hdr := g.words[i]
-			for k, kind := range j.shapes.list[hdr&shapeBits].kinds {
+			for k, kind := range j.shapes.list[hdr&shapeBits].Kinds {
 				if kind == pipeline.String {
 					j.strs.take(g.words[i+1+k])
 				}
@@ -217,7 +216,7 @@ func (g *joinGroup) release(j *Join) {
 
 // pointWords is how many words the point with header hdr takes.
 func (j *Join) pointWords(hdr uint64) int {
-	n := 1 + len(j.shapes.list[hdr&shapeBits].keys)
+	n := 1 + len(j.shapes.list[hdr&shapeBits].Keys)
 	if j.emitBatch != nil {
 		n++
 	}
@@ -233,20 +232,11 @@ func (j *Join) encodePoint(t int64, src int, p *pipeline.Point, b *pipeline.Batc
 	w := append(j.enc[:0], uint64(t), uint64(src)<<srcShift|uint64(id))
 	for k := range p.Fields {
 		v := &p.Fields[k].Value
-		var x uint64
-		switch v.Kind {
-		case pipeline.Float:
-			x = math.Float64bits(v.F)
-		case pipeline.Int:
-			x = uint64(v.I)
-		case pipeline.Bool:
-			if v.B {
-				x = 1
-			}
-		case pipeline.String:
-			x = j.strs.put(v.S)
+		if v.Kind == pipeline.String {
+			w = append(w, j.strs.put(v.S))
+		} else {
+			w = append(w, v.Word())
 		}
-		w = append(w, x)
 	}
 	if j.emitBatch != nil {
 		w = append(w, j.batches.put(b))
@@ -279,21 +269,15 @@ func (j *Join) decodeSet(words []uint64) {
 		pt := &v.pts[src]
 		pt.Name = s.name
 		pt.Fields = pt.Fields[:0]
-		for f, key := range s.keys {
-			val := pipeline.Value{Kind: s.kinds[f]}
-			x := words[k]
-			k++
-			switch val.Kind {
-			case pipeline.Float:
-				val.F = math.Float64frombits(x)
-			case pipeline.Int:
-				val.I = int64(x)
-			case pipeline.Bool:
-				val.B = x != 0
-			case pipeline.String:
-				val.S = j.strs.take(x)
+		for f, key := range s.Keys {
+			pt.Fields = append(pt.Fields, pipeline.Field{Key: key, Value: pipeline.Value{Kind: s.Kinds[f]}})
+			val := &pt.Fields[len(pt.Fields)-1].Value
+			if val.Kind == pipeline.String {
+				val.S = j.strs.take(words[k])
+			} else {
+				val.SetWord(words[k])
 			}
-			pt.Fields = append(pt.Fields, pipeline.Field{Key: key, Value: val})
+			k++
 		}
 		if j.emitBatch != nil {
 			v.bs[src] = j.batches.take(words[k])
@@ -337,21 +321,12 @@ func (r *refs[T]) take(i uint64) T {
 // fshape is what a joined point takes from a buffered point besides its
 // values: its name and field keys and kinds (it has the group's tags).
 type fshape struct {
-	name  string
-	keys  []string
-	kinds []pipeline.Kind
+	name string
+	pipeline.Schema
 }
 
 func (s *fshape) matches(p *pipeline.Point) bool {
-	if s.name != p.Name || len(s.keys) != len(p.Fields) {
-		return false
-	}
-	for i, k := range s.keys {
-		if k != p.Fields[i].Key || s.kinds[i] != p.Fields[i].Value.Kind {
-			return false
-		}
-	}
-	return true
+	return s.name == p.Name && s.Schema.Matches(p.Fields)
 }
 
 // fshapes interns a join's shapes, numbered in the order made. Buffered
@@ -369,19 +344,12 @@ func (ss *fshapes) of(p *pipeline.Point, recent *int32) uint32 {
 	if *recent >= 0 && ss.list[*recent].matches(p) {
 		return uint32(*recent)
 	}
-	k := appendStr(ss.key[:0], p.Name)
-	for i := range p.Fields {
-		k = appendStr(k, p.Fields[i].Key)
-		k = append(k, byte(p.Fields[i].Value.Kind))
-	}
+	k := pipeline.AppendKeyString(ss.key[:0], p.Name)
+	k = pipeline.AppendSchemaKey(k, p.Fields)
 	ss.key = k
 	id, ok := ss.byKey[string(k)]
 	if !ok {
-		s := &fshape{name: strings.Clone(p.Name), keys: make([]string, len(p.Fields)), kinds: make([]pipeline.Kind, len(p.Fields))}
-		for i := range p.Fields {
-			s.keys[i] = strings.Clone(p.Fields[i].Key)
-			s.kinds[i] = p.Fields[i].Value.Kind
-		}
+		s := &fshape{name: strings.Clone(p.Name), Schema: pipeline.SchemaOf(p.Fields)}
 		if ss.byKey == nil {
 			ss.byKey = map[string]uint32{}
 		}

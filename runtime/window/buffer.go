@@ -2,21 +2,17 @@ package window
 
 import (
 	"encoding/binary"
-	"math"
 	"slices"
 	"strings"
 
 	"github.com/tickc/tickc/runtime/pipeline"
 )
 
-// schema is the field keys and kinds of buffered points, and how many of
-// the values are numbers (float, int, bool) and strings. A node shares one
+// schema is the field keys and kinds of buffered points. A node shares one
 // schema among all its windows' points with the same fields.
 type schema struct {
-	id         uint64 // the node's number for it
-	keys       []string
-	kinds      []pipeline.Kind
-	nums, strs int
+	id uint64 // the node's number for it
+	pipeline.Schema
 }
 
 // interner interns a node's schemas, by their keys and kinds, and its
@@ -35,26 +31,12 @@ const maxInterned = 1000
 
 // schema returns the schema of p's fields.
 func (in *interner) schema(p *pipeline.Point) *schema {
-	in.key = in.key[:0]
-	for i := range p.Fields {
-		in.key = appendStr(in.key, p.Fields[i].Key)
-		in.key = append(in.key, byte(p.Fields[i].Value.Kind))
-	}
+	in.key = pipeline.AppendSchemaKey(in.key[:0], p.Fields)
 	if s, ok := in.schemas[string(in.key)]; ok {
 		return s
 	}
 	in.made++
-	s := &schema{id: in.made, keys: make([]string, len(p.Fields)), kinds: make([]pipeline.Kind, len(p.Fields))}
-	for i := range p.Fields {
-		s.keys[i] = strings.Clone(p.Fields[i].Key) // not a part of a larger buffer
-		s.kinds[i] = p.Fields[i].Value.Kind
-		switch s.kinds[i] {
-		case pipeline.Float, pipeline.Int, pipeline.Bool:
-			s.nums++
-		case pipeline.String:
-			s.strs++
-		}
-	}
+	s := &schema{id: in.made, Schema: pipeline.SchemaOf(p.Fields)}
 	if in.schemas == nil || len(in.schemas) >= maxInterned {
 		in.schemas = map[string]*schema{}
 	}
@@ -67,12 +49,12 @@ func (in *interner) shape(p *pipeline.Point) *shape {
 	sc := in.schema(p)
 	k := binary.AppendUvarint(in.key[:0], sc.id)
 	for _, t := range p.Tags {
-		k = appendStr(k, t.Key)
+		k = pipeline.AppendKeyString(k, t.Key)
 		if isDim(p.Group, t) {
 			k = append(k, 1)
 		} else {
 			k = append(k, 0)
-			k = appendStr(k, t.Value)
+			k = pipeline.AppendKeyString(k, t.Value)
 		}
 	}
 	in.key = k
@@ -95,11 +77,6 @@ func (in *interner) shape(p *pipeline.Point) *shape {
 	return sh
 }
 
-func appendStr(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
 // isDim reports whether t is a dimension of g with g's value.
 func isDim(g *pipeline.Group, t pipeline.Tag) bool {
 	v, ok := g.Dim(t.Key)
@@ -120,7 +97,7 @@ type shape struct {
 // matches reports whether p has exactly this tag set and these field keys
 // and kinds.
 func (s *shape) matches(p *pipeline.Point) bool {
-	if len(s.tags) != len(p.Tags) || len(s.schema.keys) != len(p.Fields) {
+	if len(s.tags) != len(p.Tags) {
 		return false
 	}
 	for i := range s.tags {
@@ -137,12 +114,7 @@ func (s *shape) matches(p *pipeline.Point) bool {
 			return false
 		}
 	}
-	for i, k := range s.schema.keys {
-		if k != p.Fields[i].Key || s.schema.kinds[i] != p.Fields[i].Value.Kind {
-			return false
-		}
-	}
-	return true
+	return s.schema.Matches(p.Fields)
 }
 
 // appendTags appends the tags of the shape's points in group g to dst.
@@ -338,11 +310,11 @@ func (s *store) extras() *extra {
 // set stores p, whose shape is sh, in slot i, widening the slots first if
 // p has more values than they hold.
 func (s *store) set(i int, p *pipeline.Point, sh *shape) {
-	if need := int32(1 + sh.schema.nums); need > s.stride {
+	if need := int32(1 + sh.schema.Nums); need > s.stride {
 		s.widen(need)
 	}
-	if sh.schema.strs > 0 && (s.extra == nil || sh.schema.strs > s.extra.strStride) {
-		s.widenStrs(sh.schema.strs)
+	if sh.schema.Strs > 0 && (s.extra == nil || sh.schema.Strs > s.extra.strStride) {
+		s.widenStrs(sh.schema.Strs)
 	}
 	if sh != s.shape {
 		if s.shape != nil && (s.extra == nil || s.extra.shapes == nil) {
@@ -370,21 +342,13 @@ func (s *store) set(i int, p *pipeline.Point, sh *shape) {
 	for k := range p.Fields {
 		v := &p.Fields[k].Value
 		switch v.Kind {
-		case pipeline.Float:
-			w[n] = math.Float64bits(v.F)
-			n++
-		case pipeline.Int:
-			w[n] = uint64(v.I)
-			n++
-		case pipeline.Bool:
-			w[n] = 0
-			if v.B {
-				w[n] = 1
-			}
-			n++
+		case pipeline.Missing: // takes no room
 		case pipeline.String:
 			strs[str] = v.S
 			str++
+		default:
+			w[n] = v.Word()
+			n++
 		}
 	}
 }
@@ -415,31 +379,26 @@ func (s *store) widenStrs(n int) {
 func (s *store) appendFields(i int, dst []pipeline.Field) []pipeline.Field {
 	sc := s.shapeOf(i).schema
 	n0 := len(dst)
-	dst = slices.Grow(dst, len(sc.keys))[:n0+len(sc.keys)]
+	dst = slices.Grow(dst, len(sc.Keys))[:n0+len(sc.Keys)]
 	out := dst[n0:]
 	w := s.slot(i)[1:]
 	var strs []string
-	if sc.strs > 0 {
+	if sc.Strs > 0 {
 		strs = s.extra.strs[i*s.extra.strStride:]
 	}
 	n, str := 0, 0
-	for k, key := range sc.keys {
+	for k, key := range sc.Keys {
 		f := &out[k]
 		f.Key = key
-		f.Value = pipeline.Value{Kind: sc.kinds[k]}
+		f.Value = pipeline.Value{Kind: sc.Kinds[k]}
 		switch f.Value.Kind {
-		case pipeline.Float:
-			f.Value.F = math.Float64frombits(w[n])
-			n++
-		case pipeline.Int:
-			f.Value.I = int64(w[n])
-			n++
-		case pipeline.Bool:
-			f.Value.B = w[n] != 0
-			n++
+		case pipeline.Missing:
 		case pipeline.String:
 			f.Value.S = strs[str]
 			str++
+		default:
+			f.Value.SetWord(w[n])
+			n++
 		}
 	}
 	return dst

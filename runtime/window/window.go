@@ -243,7 +243,7 @@ func (w *Window) build(tmax int64) *pipeline.Batch {
 	for k := range npts {
 		sh := w.buf.shapeOf(w.buf.at(k))
 		ntags += len(sh.tags)
-		nfields += len(sh.schema.keys)
+		nfields += len(sh.schema.Keys)
 	}
 
 	var pts []pipeline.Point
