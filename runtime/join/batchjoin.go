@@ -149,12 +149,8 @@ func (j *Join) joinBatchPoints(bj *batchJoiner, a *arena, name string, t int64, 
 			}
 			continue
 		}
-		var v pipeline.Value
-		switch j.cfg.Fill {
-		case FillNull:
-		case FillValue:
-			v = j.cfg.FillValue
-		default:
+		v, ok := j.fill()
+		if !ok {
 			a.fields = fields[:f0] // an inner join: nothing at this time
 			return pipeline.Point{}, false
 		}

@@ -405,12 +405,8 @@ func (j *Join) emitSet(g *joinGroup, t int64, s *setView) {
 			continue
 		}
 		// A missing parent gets the first point's field names.
-		var v pipeline.Value
-		switch j.cfg.Fill {
-		case FillNull:
-		case FillValue:
-			v = j.cfg.FillValue
-		default:
+		v, ok := j.fill()
+		if !ok {
 			return // an inner join has no point here
 		}
 		for _, f := range first.Fields {
@@ -427,6 +423,18 @@ func (j *Join) emitSet(g *joinGroup, t int64, s *setView) {
 	out.Group = j.outGroup(g.group, out.Name)
 	out.Tags = append(out.Tags[:0], g.group.Tags...)
 	j.emit(out)
+}
+
+// fill returns the value of a missing parent's fields, as .fill() says:
+// null or the fill number; false for an inner join, which drops the set.
+func (j *Join) fill() (pipeline.Value, bool) {
+	switch j.cfg.Fill {
+	case FillNull:
+		return pipeline.Value{}, true
+	case FillValue:
+		return j.cfg.FillValue, true
+	}
+	return pipeline.Value{}, false
 }
 
 // outGroup is the group of a joined point called name: the set's group,
