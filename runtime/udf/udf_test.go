@@ -118,6 +118,11 @@ func TestInfo(t *testing.T) {
 	}
 }
 
+// describe is a point an agent sent, as text.
+func describe(p *pipeline.Point) string {
+	return fmt.Sprintf("%s %s/%s group=%q t=%d tags=%v fields=%v", p.Name, p.DB, p.RP, p.Group.ID, p.Time/1e9, p.TagMap(), p.FieldMap())
+}
+
 // runMovingAvg feeds points of two hosts through a movingAvg node of size
 // 2 and returns what it emitted, as text.
 func runMovingAvg(t *testing.T, fn map[string]any) []string {
@@ -129,7 +134,7 @@ func runMovingAvg(t *testing.T, fn map[string]any) []string {
 	}
 	var got []string
 	n.OnPoint = func(p *pipeline.Point) {
-		got = append(got, fmt.Sprintf("%s %s/%s group=%q t=%d tags=%v fields=%v", p.Name, p.DB, p.RP, p.Group.ID, p.Time/1e9, p.TagMap(), p.FieldMap()))
+		got = append(got, describe(p))
 	}
 	n.OnError = func(err error) { t.Errorf("unexpected error: %v", err) }
 	for i, v := range []float64{1, 3, 5, 10} {
@@ -368,7 +373,7 @@ func TestTick(t *testing.T) {
 	defer n.Close()
 	var got []string
 	n.OnPoint = func(p *pipeline.Point) {
-		got = append(got, fmt.Sprintf("%s %s/%s group=%q t=%d tags=%v fields=%v", p.Name, p.DB, p.RP, p.Group.ID, p.Time/1e9, p.TagMap(), p.FieldMap()))
+		got = append(got, describe(p))
 	}
 	n.OnError = func(err error) { t.Errorf("unexpected error: %v", err) }
 	for i, v := range []float64{1, 3, 5, 10} {
