@@ -4,9 +4,7 @@ package bench
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -19,10 +17,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
-	"github.com/tickc/tickc/compiler/gogen"
 )
 
 // The alert delivery benchmarks run the cpu_alert task with a second
@@ -98,20 +92,8 @@ var alertSetup = sync.OnceValues(func() (*alertFixture, error) {
 		dir: dir, bin: filepath.Join(dir, "cpu_alert_post"), alertLog: filepath.Join(dir, "alerts.log"), crit: base.crit,
 	}}
 	src := strings.NewReplacer("LOG", f.alertLog, "URL", e.srv.URL+"/alert").Replace(postScript)
-	task, diags := compiler.Check("cpu_alert_post.tick", []byte(src), compiler.Options{})
-	if task == nil {
-		return nil, fmt.Errorf("cpu_alert_post.tick: %v", diags)
-	}
-	files, err := gogen.Generate(task, "cpu_alert_post.tick", []byte(src))
-	if err != nil {
+	if err := buildTask("cpu_alert_post.tick", []byte(src), f.bin, base.dir); err != nil {
 		return nil, err
-	}
-	var out bytes.Buffer
-	err = build.Build(context.Background(), files, build.Options{
-		Output: f.bin, CacheDir: filepath.Join(base.dir, "cache"), Stderr: &out,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("building the task: %w\n%s", err, out.String())
 	}
 	return f, nil
 })

@@ -3,8 +3,6 @@
 package bench
 
 import (
-	"bytes"
-	"context"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -13,9 +11,6 @@ import (
 	"sync"
 	"testing"
 
-	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
-	"github.com/tickc/tickc/compiler/gogen"
 	"github.com/tickc/tickc/runtime/batch"
 	"github.com/tickc/tickc/runtime/pipeline"
 )
@@ -108,18 +103,8 @@ var batchSetup = sync.OnceValues(func() (*batchFixture, error) {
 		crit:    filepath.Join(dir, "crit.brpl"),
 	}
 	src := []byte(strings.ReplaceAll(batchScript, "LOG", f.alertLog))
-	task, diags := compiler.Check("batch_alert.tick", src, compiler.Options{})
-	if task == nil {
-		return nil, fmt.Errorf("batch_alert.tick: %v", diags)
-	}
-	files, err := gogen.Generate(task, "batch_alert.tick", src)
-	if err != nil {
+	if err := buildTask("batch_alert.tick", src, f.bin, dir); err != nil {
 		return nil, err
-	}
-	var out bytes.Buffer
-	err = build.Build(context.Background(), files, build.Options{Output: f.bin, CacheDir: filepath.Join(dir, "cache"), Stderr: &out})
-	if err != nil {
-		return nil, fmt.Errorf("building the task: %w\n%s", err, out.String())
 	}
 	for path, d := range map[string]batchHour{f.allOK: batchAllOK, f.crit: batchCrit} {
 		if err := d.write(path); err != nil {

@@ -85,22 +85,8 @@ func prepare() (*fixture, error) {
 		return nil, fmt.Errorf("examples/cpu_alert.tick no longer logs to /tmp/alerts.log")
 	}
 	src = bytes.ReplaceAll(src, []byte("'/tmp/alerts.log'"), []byte("'"+f.alertLog+"'"))
-	task, diags := compiler.Check("cpu_alert.tick", src, compiler.Options{})
-	if task == nil {
-		return nil, fmt.Errorf("cpu_alert.tick: %v", diags)
-	}
-	files, err := gogen.Generate(task, "cpu_alert.tick", src)
-	if err != nil {
+	if err := buildTask("cpu_alert.tick", src, f.bin, dir); err != nil {
 		return nil, err
-	}
-	var out bytes.Buffer
-	err = build.Build(context.Background(), files, build.Options{
-		Output:   f.bin,
-		CacheDir: filepath.Join(dir, "cache"),
-		Stderr:   &out,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("building the task: %w\n%s", err, out.String())
 	}
 	for path, d := range map[string]Dataset{f.allOK: AllOK, f.crit: Crit} {
 		if err := writeDataset(path, d); err != nil {
@@ -461,3 +447,21 @@ func BenchmarkServeAllOK(b *testing.B) { benchmarkServe(b, 1) }
 // BenchmarkServeAllOK2Conns does the same over two connections, so that
 // the server never waits for the client's next request.
 func BenchmarkServeAllOK2Conns(b *testing.B) { benchmarkServe(b, 2) }
+
+// buildTask checks and generates the script src, called name, and builds
+// it into bin with a build cache in dir.
+func buildTask(name string, src []byte, bin, dir string) error {
+	task, diags := compiler.Check(name, src, compiler.Options{})
+	if task == nil {
+		return fmt.Errorf("%s: %v", name, diags)
+	}
+	files, err := gogen.Generate(task, name, src)
+	if err != nil {
+		return err
+	}
+	var out bytes.Buffer
+	if err := build.Build(context.Background(), files, build.Options{Output: bin, CacheDir: filepath.Join(dir, "cache"), Stderr: &out}); err != nil {
+		return fmt.Errorf("building %s: %w\n%s", name, err, out.String())
+	}
+	return nil
+}

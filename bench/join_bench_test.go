@@ -4,17 +4,11 @@ package bench
 
 import (
 	"bufio"
-	"bytes"
-	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
 	"testing"
-
-	"github.com/tickc/tickc/compiler"
-	"github.com/tickc/tickc/compiler/build"
-	"github.com/tickc/tickc/compiler/gogen"
 )
 
 // The join benchmark replays two streams of a million points each through
@@ -86,18 +80,8 @@ func writeJoinData(path string) error {
 func joinFixture(dir string) (*fixture, error) {
 	f := &fixture{dir: dir, bin: filepath.Join(dir, "join"), alertLog: filepath.Join(dir, "alerts.log"), allOK: filepath.Join(dir, "join.lp")}
 	src := []byte(joinScript)
-	task, diags := compiler.Check("join.tick", src, compiler.Options{})
-	if task == nil {
-		return nil, fmt.Errorf("join.tick: %v", diags)
-	}
-	files, err := gogen.Generate(task, "join.tick", src)
-	if err != nil {
+	if err := buildTask("join.tick", src, f.bin, dir); err != nil {
 		return nil, err
-	}
-	var out bytes.Buffer
-	err = build.Build(context.Background(), files, build.Options{Output: f.bin, CacheDir: filepath.Join(dir, "cache"), Stderr: &out})
-	if err != nil {
-		return nil, fmt.Errorf("building the task: %w\n%s", err, out.String())
 	}
 	if err := writeJoinData(f.allOK); err != nil {
 		return nil, err
