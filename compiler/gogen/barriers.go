@@ -49,7 +49,7 @@ func (g *gen) barrierMethods() {
 		if h, ok := heeds[n.ID]; ok {
 			return h
 		}
-		h := g.barrierGens[n.ID].acts()
+		h := len(g.barrierGens[n.ID].ownBarrier()) > 0
 		for _, c := range g.barrierChildren(n) {
 			h = heeded(c) || h
 		}
@@ -67,16 +67,6 @@ func (g *gen) barrierMethods() {
 			g.funcs = append(g.funcs, ng.barrierMethod(to))
 		}
 	}
-}
-
-// acts reports whether the node does something with barriers or group
-// deletions itself.
-func (ng *nodeGen) acts() bool {
-	switch ng.n.Kind {
-	case "window", "join", "httpOut":
-		return true
-	}
-	return ng.state.used()
 }
 
 // reachedByBarriers reports whether barriers reach n: whether it descends
@@ -102,14 +92,11 @@ func (g *gen) reachedByBarriers(n *ir.Node) bool {
 	return g.barrierReach[n.ID]
 }
 
-// barrierMethod generates <name>Barrier for a barrier node (the callback
-// its runtime calls) or a node barriers reach, which passes them on to the
-// children to. A join's also takes the index of the parent the barrier
-// comes from.
-func (ng *nodeGen) barrierMethod(to []*ir.Node) jen.Code {
+// ownBarrier is what the node itself does with a barrier (g, at) and with
+// its group's deletion (deleted): nothing for most nodes.
+func (ng *nodeGen) ownBarrier() []jen.Code {
 	n := ng.n
 	t := jen.Id("t")
-	params := []jen.Code{jen.Id("g").Op("*").Qual(pipelinePkg, "Group"), jen.Id("at").Int64(), jen.Id("deleted").Bool()}
 	deleted := func(c ...jen.Code) jen.Code { return jen.If(jen.Id("deleted")).Block(c...) }
 	var body []jen.Code
 	switch n.Kind {
@@ -118,7 +105,6 @@ func (ng *nodeGen) barrierMethod(to []*ir.Node) jen.Code {
 			t.Clone().Dot(n.Name+"Node").Dot("Barrier").Call(jen.Id("g"), jen.Id("at"), t.Clone().Dot(n.Name+"Emit")),
 			deleted(t.Clone().Dot(n.Name+"Node").Dot("DeleteGroup").Call(jen.Id("g"))))
 	case "join":
-		params = append(params, jen.Id("src").Int())
 		body = append(body,
 			t.Clone().Dot(n.Name+"Node").Dot("Barrier").Call(jen.Id("src"), jen.Id("g"), jen.Id("at")),
 			deleted(t.Clone().Dot(n.Name+"Node").Dot("Delete").Call(jen.Id("src"), jen.Id("g"))))
@@ -128,12 +114,26 @@ func (ng *nodeGen) barrierMethod(to []*ir.Node) jen.Code {
 	if ng.state.used() {
 		body = append(body, deleted(t.Clone().Dot(n.Name+"Groups").Dot("Delete").Call(jen.Id("g"))))
 	}
+	return body
+}
+
+// barrierMethod generates <name>Barrier for a barrier node (the callback
+// its runtime calls) or a node barriers reach, which passes them on to the
+// children to. A join's also takes the index of the parent the barrier
+// comes from.
+func (ng *nodeGen) barrierMethod(to []*ir.Node) jen.Code {
+	n := ng.n
+	params := []jen.Code{jen.Id("g").Op("*").Qual(pipelinePkg, "Group"), jen.Id("at").Int64(), jen.Id("deleted").Bool()}
+	if n.Kind == "join" {
+		params = append(params, jen.Id("src").Int())
+	}
+	body := ng.ownBarrier()
 	for _, c := range to {
 		args := []jen.Code{jen.Id("g"), jen.Id("at"), jen.Id("deleted")}
 		if c.Kind == "join" {
 			args = append(args, jen.Lit(parentIndex(c, n.ID)))
 		}
-		body = append(body, t.Clone().Dot(c.Name+"Barrier").Call(args...))
+		body = append(body, jen.Id("t").Dot(c.Name+"Barrier").Call(args...))
 	}
 	return jen.Commentf("%sBarrier passes a barrier for group g at time at (and the group's deletion) through %s (%s).", n.Name, n.Name, ng.g.where(n)).Line().
 		Func().Params(jen.Id("t").Op("*").Id("task")).Id(n.Name + "Barrier").Params(params...).Block(body...)
