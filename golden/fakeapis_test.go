@@ -93,6 +93,21 @@ func (l *requestLog) Lines() []byte {
 	return bytes.Clone(l.lines.Bytes())
 }
 
+// startFake serves a fake API on loopback until the test ends, handing
+// serve each request with its body read.
+func startFake(t *testing.T, serve func(w http.ResponseWriter, r *http.Request, body []byte)) *httptest.Server {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			http.Error(w, err.Error(), http.StatusBadRequest)
+			return
+		}
+		serve(w, r, body)
+	}))
+	t.Cleanup(srv.Close)
+	return srv
+}
+
 // fakeScaleAPI answers the Kubernetes scale subresource requests that
 // k8sAutoscale sends: GET returns the resource's replicas (2 until
 // changed), a JSON patch of /spec/replicas sets them. Each request is
@@ -106,17 +121,11 @@ type fakeScaleAPI struct {
 
 func newFakeScaleAPI(t *testing.T) *fakeScaleAPI {
 	f := &fakeScaleAPI{replicas: map[string]int{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f.srv = startFake(t, f.serve)
 	return f
 }
 
-func (f *fakeScaleAPI) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
+func (f *fakeScaleAPI) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests.add("%s %s %s", r.Method, r.URL.RequestURI(), body)
@@ -167,17 +176,11 @@ type swarmService struct {
 
 func newFakeSwarmAPI(t *testing.T) *fakeSwarmAPI {
 	f := &fakeSwarmAPI{services: map[string]*swarmService{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f.srv = startFake(t, f.serve)
 	return f
 }
 
-func (f *fakeSwarmAPI) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
+func (f *fakeSwarmAPI) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.requests.add("%s %s %s", r.Method, r.URL.RequestURI(), body)
@@ -248,17 +251,11 @@ var sigV4 = regexp.MustCompile(`^AWS4-HMAC-SHA256 Credential=AKIDGOLDEN/\d{8}/[a
 
 func newFakeEC2API(t *testing.T) *fakeEC2API {
 	f := &fakeEC2API{capacity: map[string]int{}}
-	f.srv = httptest.NewServer(http.HandlerFunc(f.serve))
-	t.Cleanup(f.srv.Close)
+	f.srv = startFake(t, f.serve)
 	return f
 }
 
-func (f *fakeEC2API) serve(w http.ResponseWriter, r *http.Request) {
-	body, err := io.ReadAll(r.Body)
-	if err != nil {
-		http.Error(w, err.Error(), http.StatusBadRequest)
-		return
-	}
+func (f *fakeEC2API) serve(w http.ResponseWriter, r *http.Request, body []byte) {
 	form, err := url.ParseQuery(string(body))
 	if err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
