@@ -1,7 +1,6 @@
 package golden
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -11,13 +10,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
@@ -155,66 +152,13 @@ func buildDir(t *testing.T, dir, bin string) string {
 
 // multiServer is a multi-task binary serving on a free loopback port
 // (startMulti's args are more flags of serve).
-type multiServer struct {
-	cmd    *exec.Cmd
-	url    string
-	exited chan struct{}
-	err    error
-	mu     sync.Mutex
-	log    bytes.Buffer
-}
+type multiServer struct{ *process }
 
 var multiURL = regexp.MustCompile(`msg="serving tasks".* url=(http://\S+)/kapacitor/v1/tasks`)
 
 func startMulti(t *testing.T, bin string, args ...string) *multiServer {
 	t.Helper()
-	cmd := exec.Command(bin, append([]string{"serve", "--http-bind", "127.0.0.1:0"}, args...)...)
-	cmd.Env = append(os.Environ(), "TZ=UTC")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	s := &multiServer{cmd: cmd, exited: make(chan struct{})}
-	found := make(chan string, 1)
-	go func() {
-		sc := bufio.NewScanner(stderr)
-		for sc.Scan() {
-			s.mu.Lock()
-			s.log.WriteString(sc.Text() + "\n")
-			s.mu.Unlock()
-			if m := multiURL.FindStringSubmatch(sc.Text()); m != nil {
-				found <- m[1]
-			}
-		}
-		io.Copy(io.Discard, stderr)
-		s.err = cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		select {
-		case <-s.exited:
-		default:
-			cmd.Process.Kill()
-			<-s.exited
-		}
-	})
-	select {
-	case s.url = <-found:
-	case <-s.exited:
-		t.Fatalf("serve exited: %v\n%s", s.err, s.stderr())
-	case <-time.After(30 * time.Second):
-		t.Fatal("serve did not start within 30s")
-	}
-	return s
-}
-
-func (s *multiServer) stderr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.log.String()
+	return &multiServer{startServing(t, bin, multiURL, append([]string{"serve", "--http-bind", "127.0.0.1:0"}, args...)...)}
 }
 
 func (s *multiServer) write(t *testing.T, db, rp string, lp []byte) {
@@ -284,21 +228,6 @@ func (s *multiServer) waitProcessed(t *testing.T, id string, points int, alertLo
 		time.Sleep(50 * time.Millisecond)
 	}
 	t.Fatalf("task %s did not settle within 30s:\n%s", id, last)
-}
-
-func (s *multiServer) stop(t *testing.T) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-s.exited:
-		if s.err != nil {
-			t.Fatalf("%v after SIGTERM:\n%s", s.err, s.stderr())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("did not stop within 30s of SIGTERM:\n%s", s.stderr())
-	}
 }
 
 // postCapture records the POSTs of one case, as the conformance runner's

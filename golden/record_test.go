@@ -124,33 +124,23 @@ func recordData() (lp []byte, points, crits int) {
 	return b.Bytes(), points, crits
 }
 
-// server is a task binary serving (serve or record stream) on a free
-// loopback port.
-type server struct {
+// process is a task binary serving on a free loopback port.
+type process struct {
 	cmd    *exec.Cmd
 	url    string
-	id     string
+	match  []string      // the log line's submatches that gave url
 	exited chan struct{} // closed when the process has ended
 	err    error         // of Wait, once exited is closed
 	mu     sync.Mutex
 	log    bytes.Buffer // standard error
 }
 
-// stderr returns what the process wrote to its standard error so far.
-func (s *server) stderr() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.log.String()
-}
-
-// serveURL finds the address in the "serving task" log line.
-var serveURL = regexp.MustCompile(`url=(http://\S+)/kapacitor/v1/tasks/(\S+)`)
-
-// startServer starts bin with args and --http-bind 127.0.0.1:0 and waits
-// until it says where it listens.
-func startServer(t *testing.T, bin string, args ...string) *server {
+// startServing starts bin with args and waits until it logs a line that
+// urlLine matches, whose first submatch is the URL it serves at. The
+// process is killed when the test ends, if it has not ended by then.
+func startServing(t *testing.T, bin string, urlLine *regexp.Regexp, args ...string) *process {
 	t.Helper()
-	cmd := exec.Command(bin, append(args, "--http-bind", "127.0.0.1:0", "--log-level", "info", "--data-dir", t.TempDir())...)
+	cmd := exec.Command(bin, args...)
 	cmd.Env = append(os.Environ(), "TZ=UTC")
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
@@ -159,7 +149,7 @@ func startServer(t *testing.T, bin string, args ...string) *server {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	s := &server{cmd: cmd, exited: make(chan struct{})}
+	s := &process{cmd: cmd, exited: make(chan struct{})}
 	found := make(chan []string, 1)
 	go func() {
 		sc := bufio.NewScanner(stderr)
@@ -168,7 +158,7 @@ func startServer(t *testing.T, bin string, args ...string) *server {
 			s.mu.Lock()
 			s.log.WriteString(line + "\n")
 			s.mu.Unlock()
-			if m := serveURL.FindStringSubmatch(line); m != nil {
+			if m := urlLine.FindStringSubmatch(line); m != nil {
 				select {
 				case found <- m:
 				default:
@@ -188,14 +178,55 @@ func startServer(t *testing.T, bin string, args ...string) *server {
 		}
 	})
 	select {
-	case m := <-found:
-		s.url, s.id = m[1], m[2]
+	case s.match = <-found:
+		s.url = s.match[1]
 	case <-s.exited:
 		t.Fatalf("%s %s exited before serving: %v\n%s", filepath.Base(bin), args[0], s.err, s.stderr())
 	case <-time.After(30 * time.Second):
 		t.Fatalf("%s %s did not start serving within 30s", filepath.Base(bin), args[0])
 	}
 	return s
+}
+
+// stderr returns what the process wrote to its standard error so far.
+func (s *process) stderr() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.log.String()
+}
+
+// stop ends the process with SIGTERM, as Ctrl-C would, and checks that it
+// exits cleanly.
+func (s *process) stop(t *testing.T) {
+	t.Helper()
+	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-s.exited:
+		if s.err != nil {
+			t.Fatalf("%v after SIGTERM:\n%s", s.err, s.stderr())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("did not stop within 30s of SIGTERM:\n%s", s.stderr())
+	}
+}
+
+// server is a single-task binary serving (serve or record stream).
+type server struct {
+	*process
+	id string // the task's
+}
+
+// serveURL finds the address in the "serving task" log line.
+var serveURL = regexp.MustCompile(`url=(http://\S+)/kapacitor/v1/tasks/(\S+)`)
+
+// startServer starts bin with args and --http-bind 127.0.0.1:0 and waits
+// until it says where it listens.
+func startServer(t *testing.T, bin string, args ...string) *server {
+	t.Helper()
+	p := startServing(t, bin, serveURL, append(args, "--http-bind", "127.0.0.1:0", "--log-level", "info", "--data-dir", t.TempDir())...)
+	return &server{process: p, id: p.match[2]}
 }
 
 // write posts the line protocol in requests of at most 50 lines, in order,
@@ -237,22 +268,5 @@ func (s *server) write(t *testing.T, lp []byte, points int) {
 			t.Fatalf("the task did not process %d points within 30s:\n%s", points, task.Dot)
 		}
 		time.Sleep(20 * time.Millisecond)
-	}
-}
-
-// stop ends the server with SIGTERM, as Ctrl-C would, and checks that it
-// exits cleanly.
-func (s *server) stop(t *testing.T) {
-	t.Helper()
-	if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case <-s.exited:
-		if s.err != nil {
-			t.Fatalf("%v after SIGTERM:\n%s", s.err, s.stderr())
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatalf("did not stop within 30s of SIGTERM:\n%s", s.stderr())
 	}
 }
