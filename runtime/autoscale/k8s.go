@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -88,11 +87,6 @@ type scale struct {
 	} `json:"spec"`
 }
 
-// status is the body of a failed Kubernetes API call.
-type status struct {
-	Message string `json:"message"`
-}
-
 func (k *K8s) scalePath(r Resource) string {
 	prefix := "/apis/apps/v1"
 	if r.Kind == "replicationcontrollers" {
@@ -132,26 +126,5 @@ func (k *K8s) do(ctx context.Context, method, p, ctype string, body []byte, into
 	if k.token != "" {
 		req.Header.Set("Authorization", "Bearer "+k.token)
 	}
-	resp, err := k.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("k8s client request failed: %w", err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		var st status
-		if json.Unmarshal(data, &st) == nil && st.Message != "" {
-			return fmt.Errorf("%s %s: %s", method, p, st.Message)
-		}
-		return fmt.Errorf("%s %s: %s", method, p, resp.Status)
-	}
-	if into != nil {
-		if err := json.Unmarshal(data, into); err != nil {
-			return fmt.Errorf("%s %s: %w", method, p, err)
-		}
-	}
-	return nil
+	return doJSON(k.client, req, "k8s", p, into)
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -105,7 +104,7 @@ func (sw *Swarm) inspect(ctx context.Context, name string) (*service, error) {
 	return &s, nil
 }
 
-func (sw *Swarm) do(ctx context.Context, method, p string, body []byte, into *service) error {
+func (sw *Swarm) do(ctx context.Context, method, p string, body []byte, into any) error {
 	base := sw.servers[int(sw.next.Add(1))%len(sw.servers)]
 	req, err := http.NewRequestWithContext(ctx, method, strings.TrimSuffix(base, "/")+p, bytes.NewReader(body))
 	if err != nil {
@@ -114,29 +113,5 @@ func (sw *Swarm) do(ctx context.Context, method, p string, body []byte, into *se
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
-	resp, err := sw.client.Do(req)
-	if err != nil {
-		return fmt.Errorf("swarm client request failed: %w", err)
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(resp.Body)
-	if err != nil {
-		return err
-	}
-	if resp.StatusCode != http.StatusOK {
-		var e struct{ Message string }
-		if json.Unmarshal(data, &e) == nil && e.Message != "" {
-			return fmt.Errorf("%s %s: %s", method, p, e.Message)
-		}
-		return fmt.Errorf("%s %s: %s", method, p, resp.Status)
-	}
-	if into == nil {
-		return nil
-	}
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber() // keep the spec's numbers as the server wrote them
-	if err := dec.Decode(into); err != nil {
-		return fmt.Errorf("%s %s: %w", method, p, err)
-	}
-	return nil
+	return doJSON(sw.client, req, "swarm", p, into)
 }
